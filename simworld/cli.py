@@ -1,5 +1,155 @@
-"""Command-line interface (placeholder until the engine lands)."""
+"""The ``simworld`` command: parse arguments, load, run, print, exit. No defaults live here.
+
+Exit codes: 0 ok, 1 unexpected failure, 2 invalid input (scenario, data file, option),
+130 interrupted (partial output is kept and marked in the manifest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.console import Console
+
+from simworld import __version__
+from simworld.errors import SimworldError
 
 
-def main() -> int:
+def _parse_set(values: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in values:
+        if "=" not in item:
+            raise SimworldError(f"--set: expected KEY=VALUE (e.g. population.size=50), got {item!r}")
+        key, raw = item.split("=", 1)
+        out[key.strip()] = yaml.safe_load(raw)
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from simworld.console import RichProgress, summary_table
+    from simworld.engine.runner import run_scenario
+    from simworld.scenario import load_scenario
+
+    overrides = _parse_set(args.set or [])
+    if args.seed is not None:
+        overrides["seed"] = args.seed
+    if args.out is not None:
+        overrides["output.dir"] = args.out
+    scenario = load_scenario(args.scenario, overrides=overrides)
+    out_dir = Path(scenario.output.dir)
+    err = Console(stderr=True)
+    out = Console()
+    err.print(
+        f"[bold]simworld[/] {__version__} · scenario [cyan]{scenario.name}[/] · "
+        f"{scenario.population.size} agents · {scenario.schedule.ticks} ticks · seed {scenario.seed}"
+    )
+    base = Path(args.scenario).resolve().parent
+    try:
+        if args.quiet:
+            outcome = asyncio.run(run_scenario(scenario, out_dir=out_dir, base_dir=base))
+        else:
+            with RichProgress(err) as progress:
+                outcome = asyncio.run(
+                    run_scenario(scenario, out_dir=out_dir, base_dir=base, progress=progress)
+                )
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: partial output kept in", str(out_dir))
+        return 130
+    out.print(summary_table(outcome.summary, f"run {outcome.run_id} → {outcome.out_dir}"))
+    if outcome.interrupted:
+        err.print("[yellow]interrupted[/]: in-flight sessions were recorded as cancelled")
+        return 130
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from simworld.scenario import load_scenario
+
+    status = 0
+    for path in args.files:
+        try:
+            s = load_scenario(path)
+        except SimworldError as exc:
+            print(exc, file=sys.stderr)
+            status = 2
+        else:
+            print(f"{path}: ok ({s.name}: {s.population.size} agents, {s.schedule.ticks} ticks, "
+                  f"{len(s.endpoints)} endpoint(s), user model {s.user_model.kind})")
+    return status
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from simworld.scenario import scenario_json_schema
+
+    print(json.dumps(scenario_json_schema(), indent=2))
+    return 0
+
+
+def cmd_serve_crs(args: argparse.Namespace) -> int:
+    from simworld.catalog import Catalog
+    from simworld.crs.reference import serve
+
+    catalog = Catalog.from_csv(args.catalog) if args.catalog else Catalog.bundled()
+    print(
+        f"reference CRS ({args.strategy}, {len(catalog)} items) on http://{args.host}:{args.port}"
+        " — protocol v1; Ctrl-C to stop",
+        flush=True,
+    )
+    try:
+        asyncio.run(serve(catalog, host=args.host, port=args.port, strategy=args.strategy))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as exc:
+        raise SimworldError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="simworld",
+        description="Simulate populations of users talking to conversational recommenders.",
+    )
+    p.add_argument("--version", action="version", version=f"simworld {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="run a scenario and write Parquet tables")
+    r.add_argument("scenario", help="scenario YAML file")
+    r.add_argument("--out", help="output directory (default: the scenario's output.dir)")
+    r.add_argument("--seed", type=int, help="override the scenario seed")
+    r.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="override a scenario field, e.g. --set population.size=50 (repeatable)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_run)
+
+    v = sub.add_parser("validate", help="check scenario files and exit")
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("serve-crs", help="serve the reference CRS (protocol v1)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--catalog", help="catalog CSV (default: the bundled movie catalog)")
+    s.add_argument("--strategy", choices=["preference", "popularity"], default="preference")
+    s.set_defaults(func=cmd_serve_crs)
+
+    sc = sub.add_parser("schema", help="print the scenario JSON Schema")
+    sc.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SimworldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -107,6 +107,7 @@ SESSIONS = pa.schema(
         ("first_rec_turn", pa.int32()),
         ("n_turns", pa.int32()),
         ("n_errors", pa.int32()),
+        ("error", _str),  # what ended an erroring session (endpoint or user-model fault)
         ("intents", _list_str),
         ("satisfaction", pa.float64()),  # the user's rating of the session, in [0, 1]
         ("duration_ms", pa.float64()),

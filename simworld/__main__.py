@@ -1,0 +1,5 @@
+import sys
+
+from simworld.cli import main
+
+sys.exit(main())

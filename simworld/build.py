@@ -1,0 +1,315 @@
+"""Build: turn a validated :class:`~simworld.scenario.Scenario` into the objects a run needs.
+
+This is the only place that reads config; the session layer receives finished objects.
+All randomness derives from the scenario seed through ``numpy.random.SeedSequence`` with
+fixed spawn keys (see :func:`seed_seq`), so the same seed gives the same latents and texts
+whatever the concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import numpy as np
+
+from simworld.catalog import Catalog
+from simworld.engine.session import CRSClient
+from simworld.errors import ConfigError, DataError
+from simworld.latents.persona import TRAIT_LEVELS, Persona, Style, Traits
+from simworld.latents.policy import IntentPolicy, make_policy
+from simworld.latents.sampling import (
+    CATEGORICAL_PERSONA,
+    AgentLatents,
+    draw_column,
+    draw_strata,
+    genre_weights,
+    sample_genres,
+    sample_seen,
+)
+from simworld.scenario import EndpointConfig, Scenario, UserModelConfig
+from simworld.users.base import UserModel
+
+# Spawn keys: one stream per purpose, so adding draws to one never shifts another.
+SEED_LATENTS, SEED_AGENT, SEED_SESSION, SEED_CLIENT = 1, 2, 3, 4
+
+
+def seed_seq(seed: int, *key: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence([seed, *key])
+
+
+def rng_for(seed: int, *key: int) -> np.random.Generator:
+    return np.random.default_rng(seed_seq(seed, *key))
+
+
+def load_catalog(spec: str, *, base: Path | None = None) -> Catalog:
+    if spec == "bundled":
+        return Catalog.bundled()
+    path = Path(spec)
+    if not path.is_absolute() and base is not None and not path.exists():
+        path = base / path
+    return Catalog.from_csv(path)
+
+
+# -- style calibration -------------------------------------------------------------------
+@cache
+def style_calibration() -> dict[str, Any]:
+    ref = resources.files("simworld.data").joinpath("style_redial.json")
+    return dict(json.loads(ref.read_text(encoding="utf-8")))
+
+
+def intent_length_shift(cal: Mapping[str, Any]) -> dict[str, float]:
+    """Per-intent log-length offsets: log(mean words of the intent / mean words overall).
+
+    Measured on IARD's labelled seeker turns (see docs/calibration.md); intents with fewer
+    than 5 labelled turns keep no offset.
+    """
+    per = cal.get("per_intent_words", {})
+    overall = float(per.get("ALL", {}).get("mean") or 0)
+    out: dict[str, float] = {}
+    for code, st in per.items():
+        mean = float(st.get("mean") or 0)
+        if code != "ALL" and overall > 0 and mean > 0 and int(st.get("n", 0)) >= 5:
+            out[code] = round(math.log(mean / overall), 4)
+    return out
+
+
+def sample_style(rng: np.random.Generator, cal: Mapping[str, Any] | None, cfg: Any) -> Style:
+    """Per-agent habits: population means from the real seekers, spread between agents.
+
+    Each habit is drawn around the measured population rate with the measured
+    between-seeker spread (``per_user.*.std_between``), so some agents always write in
+    lower case and others never do, as real people do, while the population mix matches.
+    """
+    if cal is None:
+        return Style()
+    d = cal["style_defaults"]
+    users = cal.get("per_user", {})
+    lc_sd = float(users.get("lowercase_start_rate", {}).get("std_between", 0.2))
+    mu_sd = float(users.get("words_mu", {}).get("std_between", 0.24))
+    lc_mean = min(0.98, float(d["lowercase_rate"]) * cfg.lowercase_scale)
+    lowercase = _beta(rng, lc_mean, lc_sd)
+    all_lower_ratio = float(d["all_lower_rate"]) / max(float(d["lowercase_rate"]), 1e-6)
+    # Population sigma = sqrt(within^2 + between^2 + verbosity^2): keep the total as measured.
+    within = math.sqrt(max(float(d["words_sigma"]) ** 2 - mu_sd**2 - VERBOSITY_VAR, 0.2))
+    return Style(
+        words_mu=float(d["words_mu"]) + math.log(cfg.length_scale) + float(rng.normal(0, mu_sd)),
+        words_sigma=within,
+        lowercase_rate=lowercase,
+        all_lower_rate=min(1.0, lowercase * all_lower_ratio),
+        no_final_punct_rate=_beta(rng, float(d["no_final_punct_rate"]), 0.2),
+        typo_rate=min(0.9, float(d["typo_rate"]) * cfg.typo_scale),
+        filler_rate=float(d["filler_rate"]),
+        exclaim_rate=float(d["exclaim_rate"]),
+    )
+
+
+# Variance of the verbosity trait's log-length shift in the default trait mix (see the
+# template user model); subtracted so the population's spread of lengths stays as measured.
+VERBOSITY_VAR = 0.045
+
+
+def _beta(rng: np.random.Generator, mean: float, sd: float) -> float:
+    mean = min(max(mean, 0.01), 0.99)
+    var = min(sd**2, mean * (1 - mean) * 0.95)
+    k = mean * (1 - mean) / var - 1
+    return float(rng.beta(mean * k, (1 - mean) * k))
+
+
+# -- population --------------------------------------------------------------------------
+def sample_population(scenario: Scenario, catalog: Catalog) -> list[AgentLatents]:
+    n = scenario.population.size
+    seed = scenario.seed
+    rng = rng_for(seed, SEED_LATENTS)
+    stratified = scenario.population.sampling == "stratified"
+    p = scenario.persona
+    declared: dict[str, Mapping[str, float]] = {k: getattr(p, k) for k in CATEGORICAL_PERSONA}
+    declared.update({k: getattr(scenario.traits, k) for k in TRAIT_LEVELS})
+    if stratified:
+        strata = list(dict.fromkeys(scenario.population.strata))
+        cols = draw_strata({k: declared[k] for k in strata}, n, rng)
+        cells = [tuple(cols[k][i] for k in strata) for i in range(n)]
+    else:
+        cols, cells = {}, [() for _ in range(n)]
+    for name, dist in declared.items():
+        if name not in cols:
+            cols[name] = draw_column(dist, n, rng, stratified=stratified, cells=cells)
+    traits = {k: cols[k] for k in TRAIT_LEVELS}
+    fav_w = _genre_weights(catalog, p.favourite_genres.weights, "persona.favourite_genres")
+    bad_w = _genre_weights(catalog, p.disliked_genres.weights, "persona.disliked_genres")
+    cal = style_calibration() if scenario.style.calibration == "redial" else None
+    out: list[AgentLatents] = []
+    for i in range(n):
+        arng = rng_for(seed, SEED_AGENT, i)
+        fav = sample_genres(arng, catalog.genres, fav_w, p.favourite_genres.min, p.favourite_genres.max)
+        bad = sample_genres(
+            arng, catalog.genres, bad_w, p.disliked_genres.min, p.disliked_genres.max, exclude=fav
+        )
+        persona = Persona(
+            age_band=cols["age_band"][i],
+            occupation=cols["occupation"][i],
+            favourite_genres=fav,
+            disliked_genres=bad,
+            era=cols["era"][i],
+        )
+        tr = Traits(**{k: v[i] for k, v in traits.items()})
+        style = sample_style(arng, cal, scenario.style)
+        seen = sample_seen(arng, catalog, fav, scenario.population.seen_per_agent)
+        out.append(AgentLatents(persona=persona, traits=tr, style=style, seen_items=seen))
+    return out
+
+
+def _genre_weights(catalog: Catalog, spec: Mapping[str, float] | str, field: str) -> np.ndarray:
+    if not isinstance(spec, str):
+        for g in spec:
+            if g not in catalog.genres:
+                from simworld.scenario import _did_you_mean
+
+                raise ConfigError(
+                    f"unknown genre {g!r} for this catalog{_did_you_mean(g, catalog.genres)}",
+                    field=f"{field}.weights.{g}",
+                )
+    w = genre_weights(catalog, spec)
+    if w.sum() <= 0:
+        raise ConfigError("genre weights need a positive total", field=f"{field}.weights")
+    return w
+
+
+def make_intent_policy(scenario: Scenario, base: Path | None = None) -> IntentPolicy:
+    cfg = scenario.intents
+    source = cfg.policy
+    if source != "iard" and base is not None and not Path(source).is_absolute():
+        source = str(base / source)
+    return make_policy(
+        source,
+        exclude=tuple(cfg.exclude),
+        multipliers=cfg.weights,
+        history_weight=cfg.history_weight,
+        context_weight=cfg.context_weight,
+    )
+
+
+# -- user model ----------------------------------------------------------------------------
+def make_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
+    from simworld.users.models.template import TemplateUserModel
+
+    cal = style_calibration() if scenario.style.calibration == "redial" else None
+    shift = intent_length_shift(cal) if cal else None
+    if cfg.kind == "template":
+        return TemplateUserModel(intent_length_shift=shift)
+    common: dict[str, Any] = {
+        "temperature": cfg.temperature,
+        "top_p": cfg.top_p,
+        "max_tokens": cfg.max_tokens,
+        "seed": scenario.seed,
+        "mode": cfg.mode,
+        "layout": cfg.layout,
+        "max_regenerations": cfg.max_regenerations,
+        "intent_length_shift": shift,
+    }
+    if cfg.kind == "openai":
+        from simworld.users.models.openai_model import OpenAIUserModel
+
+        if cfg.api_key_env and cfg.api_key_env not in os.environ:
+            raise ConfigError(
+                f"environment variable {cfg.api_key_env} is not set", field="user_model.api_key_env"
+            )
+        return OpenAIUserModel(  # type: ignore[no-any-return]
+            base_url=cfg.base_url,
+            model=cfg.model,
+            api_key_env=cfg.api_key_env,
+            max_in_flight=cfg.max_in_flight,
+            rate_limit=cfg.rate_limit,
+            timeout_s=cfg.timeout_s,
+            retries=cfg.retries,
+            cache_dir=cfg.cache_dir,
+            fallback_on_error=cfg.fallback_on_error,
+            **common,
+        )
+    from simworld.users.models.local_model import LocalUserModel
+
+    return LocalUserModel(  # type: ignore[no-any-return]
+        model_path=cfg.model_path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads, **common
+    )
+
+
+# -- endpoints -----------------------------------------------------------------------------
+def _headers(cfg: EndpointConfig, index: int) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for header, env in cfg.headers_env.items():
+        value = os.environ.get(env)
+        if value is None:
+            raise ConfigError(
+                f"environment variable {env} is not set",
+                field=f"endpoints[{index}].headers_env.{header}",
+            )
+        headers[header] = value
+    return headers
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    name: str
+    client: CRSClient
+    description: dict[str, object]
+
+
+@asynccontextmanager
+async def open_endpoints(
+    scenario: Scenario, catalog: Catalog, http: aiohttp.ClientSession
+) -> AsyncIterator[list[Endpoint]]:
+    """Start embedded CRSs and build one client per endpoint; stop them on exit."""
+    from simworld.crs.client import GenericHTTPClient, OpenAIChatCRSClient, ProtocolV1Client
+    from simworld.crs.reference import EmbeddedCRS
+
+    async with AsyncExitStack() as stack:
+        out: list[Endpoint] = []
+        for i, cfg in enumerate(scenario.endpoints):
+            common: dict[str, Any] = {
+                "name": cfg.name,
+                "http": http,
+                "max_concurrency": cfg.max_concurrency,
+                "rate_limit": cfg.rate_limit,
+                "timeout_s": cfg.timeout_s,
+                "retries": cfg.retries,
+                "rng": rng_for(scenario.seed, SEED_CLIENT, i),
+                "headers": _headers(cfg, i),
+            }
+            client: Any
+            if cfg.kind == "embedded":
+                crs = await stack.enter_async_context(EmbeddedCRS(catalog, strategy=cfg.strategy))
+                client = ProtocolV1Client(base_url=crs.url, **common)
+            elif cfg.kind == "v1":
+                client = ProtocolV1Client(base_url=str(cfg.url), **common)
+            elif cfg.kind == "openai_chat":
+                client = OpenAIChatCRSClient(
+                    base_url=str(cfg.url), model=cfg.model or "default", catalog=catalog, **common
+                )
+            else:
+                client = GenericHTTPClient(
+                    url=str(cfg.url),
+                    body_template=cfg.request_body or {},
+                    fields=dict(cfg.response_fields or {}),
+                    **common,
+                )
+            desc = dict(client.describe())
+            if cfg.kind == "embedded":
+                desc.update(kind="embedded", strategy=cfg.strategy)
+            out.append(Endpoint(cfg.name, client, desc))
+        yield out
+
+
+def check_data_files() -> None:
+    """Fail early, clearly, if the package's data files are missing (broken install)."""
+    for name in ("catalog.csv", "intent_policy_iard.json", "style_redial.json"):
+        if not resources.files("simworld.data").joinpath(name).is_file():
+            raise DataError(f"packaged data file {name} is missing; reinstall simworld")

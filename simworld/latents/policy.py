@@ -1,0 +1,207 @@
+"""The intent policy: a weighted ``networkx.DiGraph`` over intents, conditioned on the dialogue.
+
+Nodes are intents; the edge ``a -> b`` carries ``weight = P(b | previous intent a)``
+estimated from human-labelled IARD dialogues (``simworld/data/intent_policy_iard.json``,
+made by ``tools/estimate_intent_policy.py``). The graph also holds the first-turn
+distribution (node attribute ``start``) and ``P(intent | recommender's last action)``
+(graph attribute ``after_action``). The next intent is drawn from a product of experts::
+
+    w(b) = T[a][b] ** history_weight * A[ctx][b] ** context_weight * S[state][b] * m(b)
+
+where ``S`` are goal-state multipliers (documented in :data:`STATE_MULTIPLIERS`: after a
+recommendation that fits the goal ACC becomes likely, after a miss REJ/CRI do) and ``m``
+the scenario's per-intent multipliers. Intents that make no sense in the state (accepting
+when nothing was recommended, answering when nothing was asked) get weight 0.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from simworld.errors import ConfigError
+from simworld.latents.intents import CLOSE, DEFAULT_INTENTS, ITEM_INTENTS, START
+from simworld.users.goal import GoalState
+
+# Dialogue context -> recommender-action group of the estimated table.
+CONTEXT_GROUP = {
+    "start": "OTHER",
+    "question": "QUESTION",
+    "rec_match": "REC",
+    "rec_seen": "REC",
+    "rec_mismatch": "REC",
+    "explain": "EXPLAIN",
+    "other": "OTHER",
+}
+
+# Goal-state multipliers: how what the user *wants* bends the human base rates.
+STATE_MULTIPLIERS: dict[str, dict[str, float]] = {
+    "rec_match": {"ACC": 6.0, "INQ": 1.5, "REJ": 0.05, "CRI-F": 0.2, "CRI-A": 0.3, "CRI-C": 0.3},
+    "rec_seen": {"SEE": 8.0, "REJ": 0.5},
+    "rec_mismatch": {"REJ": 2.5, "CRI-F": 2.0, "CRI-A": 1.5, "CRI-C": 1.2, "CON": 1.5, "NRE": 0.7},
+    "question": {"ANS": 4.0, "PRO": 1.5},
+    "explain": {"ACC": 1.0},
+    "other": {},
+    "start": {},
+}
+
+
+class IntentPolicy:
+    """Chooses each turn's intent; pure given (state, rng)."""
+
+    def __init__(
+        self,
+        graph: nx.DiGraph,
+        *,
+        history_weight: float = 1.0,
+        context_weight: float = 1.0,
+        multipliers: Mapping[str, float] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.intents: tuple[str, ...] = tuple(graph.nodes)
+        self._idx = {c: i for i, c in enumerate(self.intents)}
+        n = len(self.intents)
+        self._start = np.array([graph.nodes[c].get("start", 0.0) for c in self.intents])
+        self._trans = np.zeros((n, n))
+        for a, b, w in graph.edges(data="weight", default=0.0):
+            self._trans[self._idx[a], self._idx[b]] = w
+        self._action = {
+            g: np.array([dist.get(c, 0.0) for c in self.intents])
+            for g, dist in graph.graph.get("after_action", {}).items()
+        }
+        self._mult = np.array([(multipliers or {}).get(c, 1.0) for c in self.intents])
+        self._state = {
+            ctx: np.array([m.get(c, 1.0) for c in self.intents])
+            for ctx, m in STATE_MULTIPLIERS.items()
+        }
+        self.history_weight = history_weight
+        self.context_weight = context_weight
+
+    def weights(self, prev: str, state: GoalState, turn_index: int) -> np.ndarray:
+        """Unnormalised weights of every intent for the next turn."""
+        ctx = state.context
+        if prev == START:
+            w = self._start.copy()
+        else:
+            w = self._trans[self._idx[prev]] ** self.history_weight if prev in self._idx else (
+                np.ones(len(self.intents))
+            )
+            group = self._action.get(CONTEXT_GROUP[ctx])
+            if group is not None:
+                w = w * group**self.context_weight
+        w = w * self._state[ctx] * self._mult * self._feasible(state, turn_index)
+        return w
+
+    def _feasible(self, state: GoalState, turn_index: int) -> np.ndarray:
+        ok = np.ones(len(self.intents))
+        has_items = bool(state.last_items)
+        all_said = state.next_facet() is None
+        for i, c in enumerate(self.intents):
+            if c in ITEM_INTENTS and not has_items:
+                ok[i] = 0.0
+            elif c == "ACC" and state.context != "rec_match":
+                ok[i] = 0.0
+            elif c == "SEE" and state.context != "rec_seen":
+                ok[i] = 0.0
+            elif c == "ANS" and state.context != "question":
+                ok[i] = 0.0
+            elif c in ("CON", "REF", "STO", "CRI-C") and not state.recommended:
+                ok[i] = 0.0
+            elif c == "IQU" and turn_index > 1:
+                ok[i] = 0.0
+            elif c == CLOSE:
+                ok[i] = 0.0  # closing is decided by the goal state, see choose()
+            elif c in ("PRO", "CRI-A") and all_said:
+                ok[i] = 0.3
+        return ok
+
+    def choose(self, prev: str, state: GoalState, turn_index: int, rng: np.random.Generator) -> str:
+        if CLOSE in self._idx:
+            if state.success or state.exhausted:
+                # After accepting, most people say goodbye at once; some chat first.
+                if prev == "OTH" or not state.success or rng.random() < 0.75:
+                    return CLOSE
+                if "OTH" in self._idx:
+                    return "OTH"
+                return CLOSE
+        w = self.weights(prev, state, turn_index)
+        total = w.sum()
+        if total <= 0:
+            # Nothing fits (a custom taxonomy can cause this): fall back to the feasible set.
+            w = self._feasible(state, turn_index) * self._mult
+            total = w.sum()
+            if total <= 0:
+                return CLOSE if CLOSE in self._idx else self.intents[0]
+        return self.intents[int(rng.choice(len(w), p=w / total))]
+
+
+def load_policy_table(source: str = "iard") -> dict[str, Any]:
+    """The estimated tables: ``"iard"`` for the bundled ones, or a path to a JSON file."""
+    if source == "iard":
+        ref = resources.files("simworld.data").joinpath("intent_policy_iard.json")
+        return dict(json.loads(ref.read_text(encoding="utf-8")))
+    try:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot read policy file {source!r}: {exc}", field="intents.policy")
+    for key in ("intents", "start", "transitions"):
+        if key not in data:
+            raise ConfigError(
+                f"policy file {source!r} lacks {key!r}; see docs/calibration.md for the format",
+                field="intents.policy",
+            )
+    return dict(data)
+
+
+def build_graph(table: Mapping[str, Any], exclude: tuple[str, ...] = ()) -> nx.DiGraph:
+    """The policy graph from an estimated table, without the ``exclude``d intents."""
+    intents = [c for c in table["intents"] if c not in exclude]
+    g = nx.DiGraph(after_action={
+        grp: {c: p for c, p in dist.items() if c in intents}
+        for grp, dist in table.get("after_action", {}).items()
+    })
+    for c in intents:
+        g.add_node(c, start=float(table["start"].get(c, 0.0)))
+    for a in intents:
+        row = table["transitions"].get(a, {})
+        for b in intents:
+            p = float(row.get(b, 0.0))
+            if p > 0:
+                g.add_edge(a, b, weight=p)
+    return g
+
+
+def make_policy(
+    source: str = "iard",
+    *,
+    exclude: tuple[str, ...] = (),
+    multipliers: Mapping[str, float] | None = None,
+    history_weight: float = 1.0,
+    context_weight: float = 1.0,
+) -> IntentPolicy:
+    table = load_policy_table(source)
+    known = set(table["intents"])
+    for name, where in ((exclude, "intents.exclude"), (tuple(multipliers or ()), "intents.weights")):
+        for code in name:
+            if code not in known:
+                raise ConfigError(
+                    f"unknown intent {code!r}; the taxonomy has {', '.join(table['intents'])}",
+                    field=where,
+                )
+    if CLOSE in exclude:
+        raise ConfigError("CLOSE cannot be excluded: sessions end on it", field="intents.exclude")
+    return IntentPolicy(
+        build_graph(table, exclude),
+        history_weight=history_weight,
+        context_weight=context_weight,
+        multipliers=multipliers,
+    )
+
+
+__all__ = ["DEFAULT_INTENTS", "IntentPolicy", "build_graph", "load_policy_table", "make_policy"]

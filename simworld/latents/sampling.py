@@ -1,0 +1,259 @@
+"""Sampling the session-level latents: personas, traits, styles (per agent) and goals (per session).
+
+Two modes for the categorical latents:
+
+- ``independent``: every agent draws each attribute from its declared distribution.
+- ``stratified``: each attribute gets an exact quota (largest-remainder rounding of
+  ``p * N``, at least one agent per level with positive weight when ``N`` allows), and the
+  quotas are dealt across agents so that levels spread evenly over the cells formed by the
+  attributes already assigned. Marginals match the declaration exactly and rare corners of
+  the persona x trait grid are covered on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simworld.catalog import Catalog, Item
+from simworld.latents.persona import TRAIT_LEVELS, Persona, Style, Traits
+from simworld.users.goal import Facet, Goal
+
+CATEGORICAL_PERSONA = ("age_band", "occupation", "era")
+
+
+def normalise(dist: Mapping[str, float]) -> tuple[list[str], np.ndarray]:
+    keys = list(dist)
+    p = np.array([dist[k] for k in keys], dtype=float)
+    return keys, p / p.sum()
+
+
+def quota(p: np.ndarray, n: int) -> np.ndarray:
+    """Largest-remainder counts summing to ``n``; every positive level gets >= 1 if n allows."""
+    raw = p * n
+    counts = np.floor(raw).astype(int)
+    for i in np.argsort(-(raw - counts), kind="stable")[: n - counts.sum()]:
+        counts[i] += 1
+    positive = np.flatnonzero(p > 0)
+    if n >= len(positive):
+        for i in positive:
+            if counts[i] == 0:
+                donor = int(np.argmax(counts))
+                counts[donor] -= 1
+                counts[i] += 1
+    return counts
+
+
+def draw_strata(
+    dists: Mapping[str, Mapping[str, float]], n: int, rng: np.random.Generator
+) -> dict[str, list[str]]:
+    """Joint quota over the grid of ``dists``: cell share = product of marginals, and every
+    cell with positive weight gets at least one agent when ``n`` is at least the cell count
+    (rare corners covered on purpose; marginals stay close to the declared ones)."""
+    names = list(dists)
+    axes = [normalise(dists[k]) for k in names]
+    grid = np.array(np.meshgrid(*[np.arange(len(k)) for k, _ in axes], indexing="ij"))
+    grid = grid.reshape(len(names), -1).T  # one row per cell: level index per attribute
+    p = np.ones(len(grid))
+    for j, (_, probs) in enumerate(axes):
+        p *= probs[grid[:, j]]
+    counts = quota(p / p.sum(), n)
+    cells = np.repeat(np.arange(len(grid)), counts)[rng.permutation(n)]
+    return {
+        name: [axes[j][0][grid[c, j]] for c in cells] for j, name in enumerate(names)
+    }
+
+
+def draw_column(
+    dist: Mapping[str, float],
+    n: int,
+    rng: np.random.Generator,
+    *,
+    stratified: bool,
+    cells: Sequence[tuple[str, ...]] | None = None,
+) -> list[str]:
+    """``n`` values for one attribute (see module doc for the stratified dealing)."""
+    keys, p = normalise(dist)
+    if not stratified:
+        return [keys[i] for i in rng.choice(len(keys), size=n, p=p)]
+    remaining = quota(p, n)
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for a in range(n):
+        groups.setdefault(cells[a] if cells is not None else (), []).append(a)
+    out = [""] * n
+    # Cells in random order; inside a cell, prefer levels the cell does not have yet, drawn in
+    # proportion to what is left of their quota. Quotas are met exactly (only levels with
+    # quota left are drawn) and each cell gets as many different levels as it can hold.
+    for key in [list(groups)[i] for i in rng.permutation(len(groups))]:
+        members = groups[key]
+        used: set[int] = set()
+        for a in [members[i] for i in rng.permutation(len(members))]:
+            left = remaining.astype(float)
+            fresh = left.copy()
+            fresh[list(used)] = 0.0
+            w = fresh if fresh.sum() > 0 else left
+            level = int(rng.choice(len(w), p=w / w.sum()))
+            remaining[level] -= 1
+            used.add(level)
+            out[a] = keys[level]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class AgentLatents:
+    persona: Persona
+    traits: Traits
+    style: Style
+    seen_items: frozenset[str]
+
+
+def sample_genres(
+    rng: np.random.Generator,
+    genres: Sequence[str],
+    weights: np.ndarray,
+    lo: int,
+    hi: int,
+    exclude: Sequence[str] = (),
+) -> tuple[str, ...]:
+    w = weights.copy()
+    for i, g in enumerate(genres):
+        if g in exclude:
+            w[i] = 0
+    k = min(int(rng.integers(lo, hi + 1)), int((w > 0).sum()))
+    if k <= 0:
+        return ()
+    picked = rng.choice(len(genres), size=k, replace=False, p=w / w.sum())
+    return tuple(sorted(genres[i] for i in picked))
+
+
+def genre_weights(catalog: Catalog, spec: Mapping[str, float] | str) -> np.ndarray:
+    if spec == "popularity":
+        # Genre share of ratings, flattened (sqrt) so niche genres still appear.
+        mass = (catalog.genre_matrix * catalog.popularity[:, None]).sum(axis=0)
+        return np.sqrt(mass / mass.sum())
+    assert not isinstance(spec, str)
+    return np.array([float(spec.get(g, 0.0)) for g in catalog.genres])
+
+
+def sample_seen(
+    rng: np.random.Generator, catalog: Catalog, favourites: Sequence[str], k: int
+) -> frozenset[str]:
+    """Films the agent watched before the run: popular ones, tilted to favourite genres."""
+    if k <= 0:
+        return frozenset()
+    fav = np.array([g in favourites for g in catalog.genres])
+    affinity = 1.0 + 3.0 * (catalog.genre_matrix[:, fav].any(axis=1))
+    w = np.log1p(catalog.popularity) * affinity
+    k = min(k, len(catalog))
+    idx = rng.choice(len(catalog), size=k, replace=False, p=w / w.sum())
+    return frozenset(catalog.items[i].item_id for i in idx)
+
+
+def era_ok(era: str, year: int | None) -> bool:
+    if era == "any" or year is None:
+        return True
+    return year < 1990 if era == "classic" else year >= 2005
+
+
+def sample_goal(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    persona: Persona,
+    *,
+    exclude: frozenset[str],
+    facet_kinds: Sequence[str],
+    popularity_bias: float,
+    accept_threshold: float,
+    seen: frozenset[str],
+) -> Goal:
+    """A target consistent with the persona plus the facets that lead to it.
+
+    Candidates share a favourite genre, avoid disliked genres, fit the era taste and were
+    not seen/accepted before; the draw is proportional to ``popularity ** bias``. When the
+    persona is too narrow for the catalog, constraints are relaxed in that order.
+    """
+    fav = set(persona.favourite_genres)
+    bad = set(persona.disliked_genres)
+    items = catalog.items
+    tiers = [
+        lambda it: bool(fav & set(it.genres)) and not bad & set(it.genres) and era_ok(persona.era, it.year),
+        lambda it: bool(fav & set(it.genres)) and not bad & set(it.genres),
+        lambda it: not bad & set(it.genres),
+        lambda it: True,
+    ]
+    cand: list[int] = []
+    for ok in tiers:
+        cand = [i for i, it in enumerate(items) if it.item_id not in exclude and ok(it)]
+        if cand:
+            break
+    if not cand:
+        cand = list(range(len(items)))
+    w = catalog.popularity[cand] ** popularity_bias + 1e-9
+    target = items[cand[int(rng.choice(len(cand), p=w / w.sum()))]]
+    facets = _facets(rng, catalog, target, persona, facet_kinds, seen)
+    return Goal(
+        target=target,
+        facets=facets,
+        accept_threshold=accept_threshold,
+        disliked_genres=persona.disliked_genres,
+    )
+
+
+def _facets(
+    rng: np.random.Generator,
+    catalog: Catalog,
+    target: Item,
+    persona: Persona,
+    kinds: Sequence[str],
+    seen: frozenset[str],
+) -> tuple[Facet, ...]:
+    out: list[Facet] = []
+    for kind in kinds:
+        if kind == "genre" and target.genres:
+            shared = [g for g in target.genres if g in persona.favourite_genres]
+            pool = shared or list(target.genres)
+            out.append(Facet("genre", pool[int(rng.integers(len(pool)))]))
+        elif kind == "decade" and target.decade is not None:
+            out.append(Facet("decade", str(target.decade)))
+        elif kind == "era" and persona.era != "any":
+            out.append(Facet("era", persona.era))
+        elif kind == "tag" and target.tags:
+            out.append(Facet("tag", target.tags[int(rng.integers(min(3, len(target.tags))))]))
+        elif kind == "like":
+            ref = _reference_item(rng, catalog, target, seen)
+            if ref is not None:
+                out.append(Facet("like", ref.item_id, ref.title))
+    if not out:
+        return ()
+    # The genre usually comes first (people open with it); the rest in random order.
+    head = [f for f in out if f.kind == "genre"]
+    tail = [f for f in out if f.kind != "genre"]
+    perm = rng.permutation(len(tail))
+    tail = [tail[i] for i in perm]
+    if head and rng.random() < 0.8:
+        return (*head, *tail)
+    mixed = head + tail
+    return tuple(mixed[i] for i in rng.permutation(len(mixed)))
+
+
+def _reference_item(
+    rng: np.random.Generator, catalog: Catalog, target: Item, seen: frozenset[str]
+) -> Item | None:
+    """A film the user watched that resembles the target (never the target itself)."""
+    tg = set(target.genres)
+    best: list[tuple[float, Item]] = []
+    for item_id in sorted(seen):
+        if item_id == target.item_id or item_id not in catalog:
+            continue
+        it = catalog.get(item_id)
+        union = tg | set(it.genres)
+        sim = len(tg & set(it.genres)) / len(union) if union else 0.0
+        if sim >= 0.34 and it.title.lower() != target.title.lower():
+            best.append((sim, it))
+    if not best:
+        return None
+    best.sort(key=lambda p: (-p[0], p[1].item_id))
+    top = best[:5]
+    return top[int(rng.integers(len(top)))][1]

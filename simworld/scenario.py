@@ -1,0 +1,437 @@
+"""Scenario files: YAML validated at load into typed config objects.
+
+``load_scenario(path)`` returns a :class:`Scenario` or raises :class:`ConfigError` whose
+message names the file, the field path, the bad value and what is allowed::
+
+    scenarios/x.yaml: population.size: expected an integer > 0, got "ten"
+
+Defaults live here and only here (the CLI never re-declares them). ``scenario_json_schema()``
+exports the JSON Schema for editors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import annotated_types as at
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from simworld.errors import ConfigError
+from simworld.latents.persona import ERAS, TRAIT_LEVELS
+
+PosInt = Annotated[int, Field(gt=0)]
+NonNegInt = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+PosFloat = Annotated[float, Field(gt=0)]
+Weight = Annotated[float, Field(ge=0)]
+Dist = dict[str, Weight]  # categorical distribution: value -> weight (normalised at build)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class PopulationConfig(_Strict):
+    size: PosInt = 200
+    sampling: Literal["independent", "stratified"] = "stratified"
+    # With stratified sampling: the latents whose joint grid is covered on purpose.
+    strata: list[
+        Literal["age_band", "occupation", "era", "patience", "verbosity", "politeness", "mood",
+                "cooperativeness", "decisiveness"]
+    ] = Field(default_factory=lambda: ["era", "patience", "verbosity", "decisiveness"])
+    seen_per_agent: NonNegInt = 15  # films each agent watched before the run (drives SEE)
+
+
+class GenreCount(_Strict):
+    min: NonNegInt = 1
+    max: NonNegInt = 3
+    weights: Dist | Literal["popularity"] = "popularity"
+
+    @model_validator(mode="after")
+    def _order(self) -> GenreCount:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) must be <= max ({self.max})")
+        return self
+
+
+class PersonaConfig(_Strict):
+    age_band: Dist = Field(
+        default_factory=lambda: {"18-24": 0.25, "25-34": 0.3, "35-49": 0.25, "50-64": 0.13, "65+": 0.07}
+    )
+    occupation: Dist = Field(
+        default_factory=lambda: {
+            "student": 0.18, "teacher": 0.08, "nurse": 0.07, "software developer": 0.1,
+            "retail worker": 0.1, "engineer": 0.08, "retiree": 0.08, "artist": 0.05,
+            "accountant": 0.06, "chef": 0.05, "parent at home": 0.07, "sales manager": 0.08,
+        }
+    )
+    favourite_genres: GenreCount = Field(default_factory=GenreCount)
+    disliked_genres: GenreCount = Field(
+        default_factory=lambda: GenreCount(min=0, max=2, weights="popularity")
+    )
+    era: Dist = Field(default_factory=lambda: {"classic": 0.2, "recent": 0.45, "any": 0.35})
+
+
+def _trait_default(name: str) -> Any:
+    levels = TRAIT_LEVELS[name]
+    if len(levels) == 3:
+        return lambda: {levels[0]: 0.25, levels[1]: 0.5, levels[2]: 0.25}
+    return lambda: {lv: 1.0 for lv in levels}
+
+
+class TraitsConfig(_Strict):
+    patience: Dist = Field(default_factory=_trait_default("patience"))
+    verbosity: Dist = Field(default_factory=_trait_default("verbosity"))
+    politeness: Dist = Field(default_factory=_trait_default("politeness"))
+    mood: Dist = Field(default_factory=_trait_default("mood"))
+    cooperativeness: Dist = Field(default_factory=_trait_default("cooperativeness"))
+    decisiveness: Dist = Field(
+        default_factory=lambda: {"decisive": 0.45, "hesitant": 0.35, "open": 0.2}
+    )
+
+
+class StyleConfig(_Strict):
+    calibration: Literal["redial", "none"] = "redial"
+    lowercase_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
+    typo_scale: Annotated[float, Field(ge=0, le=5)] = 1.0
+    length_scale: Annotated[float, Field(gt=0, le=5)] = 1.0
+
+
+FacetKind = Literal["genre", "decade", "era", "tag", "like"]
+
+
+class GoalConfig(_Strict):
+    popularity_bias: Annotated[float, Field(ge=0, le=3)] = 0.7
+    facets: list[FacetKind] = Field(default_factory=lambda: ["genre", "decade", "tag", "like"])
+    accept_threshold: dict[Literal["decisive", "hesitant", "open"], Share] = Field(
+        default_factory=lambda: {"decisive": 0.85, "hesitant": 0.7, "open": 0.5}
+    )
+
+
+class IntentsConfig(_Strict):
+    policy: Literal["iard"] | str = "iard"  # or a path to a policy JSON in the same format
+    exclude: list[str] = Field(default_factory=list)
+    weights: dict[str, Weight] = Field(default_factory=dict)  # per-intent multipliers
+    history_weight: Annotated[float, Field(ge=0, le=3)] = 1.0
+    context_weight: Annotated[float, Field(ge=0, le=3)] = 1.0
+
+
+class UserModelConfig(_Strict):
+    kind: Literal["template", "openai", "local"] = "template"
+    mode: Literal["free", "draft"] = "draft"
+    layout: Literal["assistant", "user_lm"] = "assistant"
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] = 0.8
+    top_p: Annotated[float, Field(gt=0, le=1)] = 0.95
+    max_tokens: PosInt = 80
+    max_in_flight: PosInt = 16
+    rate_limit: PosFloat | None = None
+    timeout_s: PosFloat = 60.0
+    retries: NonNegInt = 3
+    cache_dir: str | None = None
+    max_regenerations: NonNegInt = 2
+    fallback_on_error: bool = False
+    model_path: str | None = None
+    n_ctx: PosInt = 2048
+    n_threads: PosInt | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> UserModelConfig:
+        if self.kind == "openai":
+            missing = [f for f in ("base_url", "model") if getattr(self, f) is None]
+            if missing:
+                raise ValueError(f"kind openai needs {' and '.join(missing)}")
+        return self
+
+
+class EndpointConfig(_Strict):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")]
+    kind: Literal["embedded", "v1", "openai_chat", "generic"] = "embedded"
+    url: str | None = None
+    strategy: Literal["preference", "popularity"] = "preference"  # embedded only
+    model: str | None = None  # openai_chat only
+    request_body: dict[str, Any] | None = None  # generic only: JSON template
+    response_fields: dict[Literal["text", "item_ids", "item_titles", "done"], str] | None = None
+    headers_env: dict[str, str] = Field(default_factory=dict)  # header -> env var holding value
+    max_concurrency: PosInt = 64
+    rate_limit: PosFloat | None = None  # requests per second
+    timeout_s: PosFloat = 30.0
+    retries: NonNegInt = 3
+    max_consecutive_errors: PosInt = 3
+
+    @model_validator(mode="after")
+    def _needs(self) -> EndpointConfig:
+        if self.kind != "embedded" and not self.url:
+            raise ValueError(f"kind {self.kind} needs url")
+        if self.kind == "generic" and (self.request_body is None or not self.response_fields):
+            raise ValueError("kind generic needs request_body and response_fields")
+        return self
+
+
+class ScheduleConfig(_Strict):
+    ticks: PosInt = 3
+    active_share: Annotated[float, Field(gt=0, le=1)] = 0.5
+    max_turns: PosInt = 12
+    session_timeout_s: PosFloat = 300.0
+    max_in_flight_sessions: PosInt = 256
+
+
+class OutputConfig(_Strict):
+    dir: str = "out/run"
+    batch_rows: PosInt = 5000
+
+
+class Scenario(_Strict):
+    name: str = "scenario"
+    description: str = ""
+    seed: NonNegInt = 0
+    catalog: str = "bundled"
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    persona: PersonaConfig = Field(default_factory=PersonaConfig)
+    traits: TraitsConfig = Field(default_factory=TraitsConfig)
+    style: StyleConfig = Field(default_factory=StyleConfig)
+    goal: GoalConfig = Field(default_factory=GoalConfig)
+    intents: IntentsConfig = Field(default_factory=IntentsConfig)
+    user_model: UserModelConfig = Field(default_factory=UserModelConfig)
+    endpoints: list[EndpointConfig] = Field(
+        default_factory=lambda: [EndpointConfig(name="reference")], min_length=1
+    )
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+    @field_validator("endpoints")
+    @classmethod
+    def _unique_endpoints(cls, endpoints: list[EndpointConfig]) -> list[EndpointConfig]:
+        names = [e.name for e in endpoints]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"endpoint names must be unique; repeated: {', '.join(dup)}")
+        return endpoints
+
+    # -- provenance ------------------------------------------------------------------
+    def canonical_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+# -- loading ---------------------------------------------------------------------------
+def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read and validate a scenario file. ``overrides`` maps dotted paths to values."""
+    p = Path(path)
+    name = str(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such file", file=name) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", file=name) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"invalid YAML: {problem}", file=where) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError.expected("a mapping of sections at the top level", data, file=name)
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(data, dotted, value)
+    return validate_scenario(data, file=name)
+
+
+def validate_scenario(data: dict[str, Any], *, file: str = "<scenario>") -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_format_errors(exc, file))) from None
+    _check_dists(scenario, file)
+    return scenario
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    return Scenario.model_json_schema()
+
+
+def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+    keys = dotted.split(".")
+    cur = data
+    for k in keys[:-1]:
+        nxt = cur.get(k)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            cur[k] = nxt
+        cur = nxt
+    cur[keys[-1]] = value
+
+
+def _check_dists(s: Scenario, file: str) -> None:
+    """Distributions need a positive total and, for traits/era, known levels."""
+    checks: list[tuple[str, dict[str, float], tuple[str, ...] | None]] = [
+        ("persona.age_band", s.persona.age_band, None),
+        ("persona.occupation", s.persona.occupation, None),
+        ("persona.era", s.persona.era, ERAS),
+    ]
+    for trait, levels in TRAIT_LEVELS.items():
+        checks.append((f"traits.{trait}", getattr(s.traits, trait), levels))
+    for fld, dist, allowed in checks:
+        if not dist or sum(dist.values()) <= 0:
+            raise ConfigError.expected(
+                "a mapping of values to weights with a positive total", dist, file=file, field=fld
+            )
+        if allowed is not None:
+            for key in dist:
+                if key not in allowed:
+                    raise ConfigError(
+                        f"unknown level {key!r}; allowed: {', '.join(allowed)}"
+                        + _did_you_mean(key, allowed),
+                        file=file,
+                        field=f"{fld}.{key}",
+                    )
+
+
+# -- error formatting ------------------------------------------------------------------
+def _loc_str(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _resolve(loc: tuple[int | str, ...]) -> tuple[Any, list[Any], type[BaseModel] | None]:
+    """Follow ``loc`` through the model tree: (annotation, constraints, parent model)."""
+    ann: Any = Scenario
+    meta: list[Any] = []
+    parent: type[BaseModel] | None = None
+    for part in loc:
+        ann, meta = _unwrap(ann, meta)
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            parent = ann
+            fld = ann.model_fields.get(str(part))
+            if fld is None:
+                return None, [], parent
+            ann, meta = fld.annotation, list(fld.metadata)
+            continue
+        origin = typing.get_origin(ann)
+        args = typing.get_args(ann)
+        if origin in (list, tuple) and args:
+            ann, meta = args[0], []
+        elif origin is dict and len(args) == 2:
+            ann, meta = args[1], []
+        else:
+            # unions: pick the first model/container member that can hold ``part``
+            members = [a for a in args if a is not type(None)]
+            if not members:
+                return None, [], parent
+            ann, meta = members[0], []
+    ann, meta = _unwrap(ann, meta)
+    return ann, meta, parent
+
+
+def _unwrap(ann: Any, meta: list[Any]) -> tuple[Any, list[Any]]:
+    while typing.get_origin(ann) is Annotated:
+        args = typing.get_args(ann)
+        ann = args[0]
+        for m in args[1:]:
+            meta = [*meta, *getattr(m, "metadata", [m])]
+    return ann, meta
+
+
+def _bounds(meta: list[Any]) -> str:
+    parts = []
+    for m in meta:
+        if isinstance(m, at.Gt):
+            parts.append(f"> {m.gt}")
+        elif isinstance(m, at.Ge):
+            parts.append(f">= {m.ge}")
+        elif isinstance(m, at.Lt):
+            parts.append(f"< {m.lt}")
+        elif isinstance(m, at.Le):
+            parts.append(f"<= {m.le}")
+    return " and ".join(parts)
+
+
+def _allowed(ann: Any, meta: list[Any]) -> str:
+    ann, meta = _unwrap(ann, meta)
+    bounds = _bounds(meta)
+    suffix = f" {bounds}" if bounds else ""
+    origin = typing.get_origin(ann)
+    args = typing.get_args(ann)
+    if origin is Literal:
+        return "one of " + ", ".join(json.dumps(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        text = " or ".join(_allowed(a, meta) for a in members)
+        return text + (" or null" if len(members) < len(args) else "")
+    if ann is bool:
+        return "true or false"
+    if ann is int:
+        return "an integer" + suffix
+    if ann is float:
+        return "a number" + suffix
+    if ann is str:
+        return "a string"
+    if origin is list:
+        return "a list"
+    if origin is dict:
+        inner = _allowed(args[1], []) if len(args) == 2 else "values"
+        return f"a mapping of names to {inner.removeprefix('a ').removeprefix('an ')}s"
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return "a mapping"
+    return "a valid value"
+
+
+def _format_errors(exc: ValidationError, file: str) -> list[str]:
+    lines: list[str] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        field = _loc_str(loc)
+        got = err.get("input")
+        if etype == "extra_forbidden":
+            owner = _resolve(loc[:-1])[0] if loc[:-1] else Scenario
+            parent = owner if isinstance(owner, type) and issubclass(owner, BaseModel) else None
+            options = list(parent.model_fields) if parent is not None else []
+            key = str(loc[-1])
+            msg = f"unknown key {key!r}" + _did_you_mean(key, options)
+            if parent is not None and not _did_you_mean(key, options):
+                msg += f"; allowed: {', '.join(options)}"
+            lines.append(str(ConfigError(msg, file=file, field=field)))
+        elif etype == "value_error":
+            reason = str(err.get("ctx", {}).get("error", err["msg"]))
+            lines.append(str(ConfigError(reason, file=file, field=field or None)))
+        elif etype == "missing":
+            lines.append(str(ConfigError("required field is missing", file=file, field=field)))
+        elif etype in ("too_short", "too_long"):
+            ctx = err.get("ctx", {})
+            bound = ctx.get("min_length") if etype == "too_short" else ctx.get("max_length")
+            word = "at least" if etype == "too_short" else "at most"
+            allowed = f"{word} {bound} item{'s' if bound != 1 else ''}"
+            lines.append(str(ConfigError.expected(allowed, got, file=file, field=field)))
+        else:
+            ann, meta, _ = _resolve(loc)
+            allowed = _allowed(ann, meta) if ann is not None else err["msg"].lower()
+            if etype == "string_pattern_mismatch":
+                allowed = "a name of letters, digits, '_', '.' or '-'"
+            lines.append(str(ConfigError.expected(allowed, got, file=file, field=field)))
+    return lines
