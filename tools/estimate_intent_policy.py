@@ -1,0 +1,192 @@
+"""Estimate simworld's default intent policy from IARD's human-labelled seeker intents.
+
+Writes ``simworld/data/intent_policy_iard.json``, the table that
+:func:`simworld.latents.policy.load_policy_table` loads for ``intents.policy: iard``:
+
+* ``start``: P(primary intent of the first seeker turn);
+* ``transitions``: P(next seeker primary intent | previous seeker primary intent);
+* ``after_action``: P(seeker primary intent | group of the recommender's latest action).
+
+Every distribution is add-alpha smoothed over the 17 intents (IARD's 16 + CLOSE) so no
+intent is impossible merely because the 207 dialogues never showed it. The CLOSE row of
+``transitions`` is absorbing (CLOSE -> CLOSE = 1): the session ends on CLOSE, and the data
+has no turn after it. Definitions and the resulting figures: docs/calibration.md.
+
+Usage: ``python tools/estimate_intent_policy.py [--iard PATH] [--out PATH]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from _shared_data import (
+    IARD_PATH,
+    INTENTS,
+    IardUtterance,
+    load_iard,
+    seeker_primaries,
+    source_entry,
+    write_json,
+)
+
+from simworld.errors import DataError, SimworldError
+from simworld.latents.intents import CLOSE
+
+ALPHA = 0.5
+DECIMALS = 4
+OUT_PATH = Path(__file__).resolve().parents[1] / "simworld" / "data" / "intent_policy_iard.json"
+
+# Recommender action -> context group; an utterance with several actions takes the group
+# that comes first in GROUP_PRIORITY. Anything not listed is OTHER.
+ACTION_GROUPS: dict[str, str] = {
+    "REC-S": "REC",
+    "REC-E": "REC",
+    "REQ": "QUESTION",
+    "CLQ": "QUESTION",
+    "EXP-I": "EXPLAIN",
+    "EXP-P": "EXPLAIN",
+    "EXP-S": "EXPLAIN",
+}
+GROUP_PRIORITY: tuple[str, ...] = ("REC", "QUESTION", "EXPLAIN", "OTHER")
+
+
+def action_group(labels: Iterable[str]) -> str:
+    """The highest-priority context group among a recommender utterance's actions."""
+    groups = {ACTION_GROUPS.get(label, "OTHER") for label in labels}
+    return next((g for g in GROUP_PRIORITY if g in groups), "OTHER")
+
+
+def to_distribution(counts: Mapping[str, int], alpha: float = ALPHA) -> dict[str, float]:
+    """Add-alpha smoothed distribution over INTENTS, rounded so it still sums to 1."""
+    raw = np.array([counts.get(c, 0) + alpha for c in INTENTS], dtype=float)
+    return round_distribution(dict(zip(INTENTS, raw / raw.sum(), strict=True)))
+
+
+def round_distribution(probs: Mapping[str, float], decimals: int = DECIMALS) -> dict[str, float]:
+    """Round to ``decimals`` by largest remainder, so the rounded values sum to exactly 1.
+
+    Ties in the remainder go to the intent that comes first in ``probs``; deterministic.
+    """
+    scale = 10**decimals
+    keys = list(probs)
+    exact = np.array([probs[k] * scale for k in keys], dtype=float)
+    units = np.floor(exact + 1e-9).astype(int)
+    missing = scale - int(units.sum())
+    order = sorted(range(len(keys)), key=lambda i: (-(exact[i] - units[i]), i))
+    for i in order[: max(missing, 0)]:
+        units[i] += 1
+    return {k: int(u) / scale for k, u in zip(keys, units, strict=True)}
+
+
+def absorbing_row(state: str) -> dict[str, float]:
+    """A row that stays in ``state`` for ever."""
+    return {c: (1.0 if c == state else 0.0) for c in INTENTS}
+
+
+def summary(values: Sequence[int]) -> dict[str, float]:
+    """Mean, median, 10th and 90th percentile (numpy's linear interpolation)."""
+    arr = np.asarray(values, dtype=float)
+    return {
+        "mean": round(float(arr.mean()), DECIMALS),
+        "median": round(float(np.median(arr)), DECIMALS),
+        "p10": round(float(np.quantile(arr, 0.1)), DECIMALS),
+        "p90": round(float(np.quantile(arr, 0.9)), DECIMALS),
+    }
+
+
+def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
+    """The intent-policy table estimated from one IARD file (see the module docstring)."""
+    dialogues = load_iard(path)
+    if not dialogues:
+        raise DataError("no dialogues", file=str(path))
+    start: Counter[str] = Counter()
+    primary_counts: Counter[str] = Counter()
+    pair_counts: dict[str, Counter[str]] = {c: Counter() for c in INTENTS}
+    after: dict[str, Counter[str]] = {g: Counter() for g in GROUP_PRIORITY}
+    seeker_labels: Counter[str] = Counter()
+    recommender_labels: Counter[str] = Counter()
+    turns: list[int] = []
+    for utterances in dialogues.values():
+        for u in utterances:
+            (seeker_labels if u.role == "seeker" else recommender_labels).update(u.labels)
+        primaries = seeker_primaries(utterances)
+        turns.append(len(primaries))
+        if not primaries:
+            continue
+        start[primaries[0][1]] += 1
+        primary_counts.update(p for _, p in primaries)
+        for (_, prev), (_, nxt) in itertools.pairwise(primaries):
+            pair_counts[prev][nxt] += 1
+        primary_at = {u.pos: p for u, p in primaries}
+        for group, intent in _after_action_pairs(utterances, primary_at):
+            after[group][intent] += 1
+
+    transitions = {
+        c: (absorbing_row(CLOSE) if c == CLOSE else to_distribution(pair_counts[c], alpha))
+        for c in INTENTS
+    }
+    return {
+        "after_action": {g: to_distribution(after[g], alpha) for g in GROUP_PRIORITY},
+        "after_action_n": {g: sum(after[g].values()) for g in GROUP_PRIORITY},
+        "alpha": alpha,
+        "intents": list(INTENTS),
+        "label_counts": {
+            "recommender": dict(recommender_labels),
+            "seeker": dict(seeker_labels),
+        },
+        "n_dialogues": len(dialogues),
+        "n_seeker_turns": sum(turns),
+        "primary_counts": {c: primary_counts.get(c, 0) for c in INTENTS},
+        "source": source_entry(path),
+        "start": to_distribution(start, alpha),
+        "transition_counts": {c: {d: pair_counts[c].get(d, 0) for d in INTENTS} for c in INTENTS},
+        "transitions": transitions,
+        "turns_per_dialogue": summary(turns),
+    }
+
+
+def _after_action_pairs(
+    utterances: list[IardUtterance], primary_at: Mapping[int, str]
+) -> list[tuple[str, str]]:
+    """(group of the latest recommender action, seeker primary intent) per seeker turn.
+
+    Seeker turns before any recommender utterance have no such context and are skipped
+    (the first of them is what ``start`` describes).
+    """
+    pairs: list[tuple[str, str]] = []
+    last_group: str | None = None
+    for u in utterances:
+        if u.role == "recommender":
+            last_group = action_group(u.labels)
+        elif last_group is not None:
+            pairs.append((last_group, primary_at[u.pos]))
+    return pairs
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iard", type=Path, default=IARD_PATH, help="IARD JSON file")
+    parser.add_argument("--out", type=Path, default=OUT_PATH, help="where to write the table")
+    args = parser.parse_args(argv)
+    try:
+        table = estimate(args.iard)
+    except SimworldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_json(args.out, table)
+    print(
+        f"wrote {args.out}: {table['n_dialogues']} dialogues, "
+        f"{table['n_seeker_turns']} seeker turns"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
