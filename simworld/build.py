@@ -268,7 +268,8 @@ async def open_endpoints(
     scenario: Scenario, catalog: Catalog, http: aiohttp.ClientSession
 ) -> AsyncIterator[list[Endpoint]]:
     """Start embedded CRSs and build one client per endpoint; stop them on exit."""
-    from simworld.crs.client import GenericHTTPClient, OpenAIChatCRSClient, ProtocolV1Client
+    from simworld.crs.adapters import GenericHTTPClient, OpenAIChatCRSClient
+    from simworld.crs.client import ProtocolV1Client
     from simworld.crs.reference import EmbeddedCRS
 
     async with AsyncExitStack() as stack:
@@ -295,10 +296,14 @@ async def open_endpoints(
                     base_url=str(cfg.url), model=cfg.model or "default", catalog=catalog, **common
                 )
             else:
+                fields = dict(cfg.response_fields or {})
                 client = GenericHTTPClient(
-                    url=str(cfg.url),
+                    url_template=str(cfg.url),
                     body_template=cfg.request_body or {},
-                    fields=dict(cfg.response_fields or {}),
+                    text_path=fields["text"],
+                    item_ids_path=fields.get("item_ids"),
+                    item_titles_path=fields.get("item_titles"),
+                    done_path=fields.get("done"),
                     **common,
                 )
             desc = dict(client.describe())

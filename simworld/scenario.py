@@ -172,8 +172,10 @@ class EndpointConfig(_Strict):
     def _needs(self) -> EndpointConfig:
         if self.kind != "embedded" and not self.url:
             raise ValueError(f"kind {self.kind} needs url")
-        if self.kind == "generic" and (self.request_body is None or not self.response_fields):
-            raise ValueError("kind generic needs request_body and response_fields")
+        if self.kind == "generic" and (
+            self.request_body is None or not self.response_fields or "text" not in self.response_fields
+        ):
+            raise ValueError("kind generic needs request_body and response_fields with text")
         return self
 
 
