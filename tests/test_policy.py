@@ -1,0 +1,109 @@
+"""The intent policy graph: estimated weights, state-dependent choices, overrides."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from simworld.catalog import Catalog, Item
+from simworld.crs.protocol import CRSReply, RecItem
+from simworld.errors import ConfigError
+from simworld.latents.intents import CLOSE, DEFAULT_INTENTS, START
+from simworld.latents.policy import make_policy
+from simworld.users.goal import Facet, Goal, GoalState, Slots, make_state
+
+ITEMS = (
+    Item("t", "Target Film", 1995, ("Comedy",), ("funny",), 50),
+    Item("c", "Close Film", 1996, ("Comedy",), ("funny",), 40),
+    Item("h", "Horror Film", 2010, ("Horror",), (), 30),
+    Item("s", "Seen Film", 1994, ("Comedy",), (), 30),
+)
+CAT = Catalog(ITEMS)
+
+
+def state(decisive: float = 0.6) -> GoalState:
+    goal = Goal(CAT.get("t"), (Facet("genre", "Comedy"), Facet("decade", "1990")), decisive,
+                disliked_genres=("Horror",))
+    return make_state(goal, CAT, frozenset({"s"}), patience_turns=4)
+
+
+def after(st: GoalState, *ids: str, text: str = "How about these?") -> GoalState:
+    items = tuple(RecItem(i, CAT.get(i).display_title, 1.0) for i in ids)
+    st.observe(1, "PRO", Slots(), CRSReply(text, items))
+    return st
+
+
+def draws(st: GoalState, prev: str = "PRO", n: int = 3000) -> Counter[str]:
+    pol = make_policy()
+    rng = np.random.default_rng(0)
+    return Counter(pol.choose(prev, st, 2, rng) for _ in range(n))
+
+
+def test_graph_is_a_weighted_digraph_over_the_taxonomy() -> None:
+    pol = make_policy()
+    assert isinstance(pol.graph, nx.DiGraph)
+    assert set(pol.graph.nodes) == set(DEFAULT_INTENTS)
+    for a in pol.graph.nodes:
+        out = sum(w for _, _, w in pol.graph.out_edges(a, data="weight"))
+        assert out == pytest.approx(1.0, abs=2e-3)
+
+
+def test_first_turn_follows_estimated_start_distribution() -> None:
+    pol = make_policy()
+    rng = np.random.default_rng(1)
+    c = Counter(pol.choose(START, state(), 0, rng) for _ in range(4000))
+    assert set(c) <= {"IQU", "OTH", "PRO", "ASK", "CRI-A", "STO", "REF", "CON"}
+    assert c["IQU"] > c["OTH"] > 0  # IARD: ~60% IQU, ~32% OTH
+
+
+def test_matching_recommendation_makes_acceptance_likely() -> None:
+    c = draws(after(state(), "c"))
+    assert c["ACC"] / sum(c.values()) > 0.4
+    assert c["REJ"] < c["ACC"] / 10
+
+
+def test_mismatch_brings_rejections_and_critiques_never_acceptance() -> None:
+    c = draws(after(state(), "h"))
+    assert c["ACC"] == 0
+    assert c["REJ"] + c["CRI-F"] + c["CRI-A"] + c["CRI-C"] > 0.4 * sum(c.values())
+
+
+def test_seen_item_brings_see() -> None:
+    c = draws(after(state(), "s"))
+    assert c.most_common(1)[0][0] == "SEE"
+
+
+def test_question_brings_answers_and_no_item_feedback() -> None:
+    c = draws(after(state(), text="What kind of movies do you like?"))
+    assert c["ANS"] > 0.3 * sum(c.values())
+    assert not {"ACC", "REJ", "SEE", "INQ"} & set(c)
+
+
+def test_close_after_success_and_after_patience_runs_out() -> None:
+    pol = make_policy()
+    rng = np.random.default_rng(2)
+    st = after(state(), "c")
+    st.accepted_item = "c"
+    assert Counter(pol.choose("ACC", st, 3, rng) for _ in range(200))[CLOSE] > 120
+    tired = state()
+    tired.unhelpful_turns = 5
+    assert pol.choose("REJ", tired, 6, rng) == CLOSE
+
+
+def test_overrides_exclude_and_reweight() -> None:
+    st = after(state(), "h")
+    base = draws(st)
+    pol = make_policy(exclude=("CRI-F",), multipliers={"CRI-C": 5.0})
+    rng = np.random.default_rng(0)
+    c = Counter(pol.choose("PRO", st, 2, rng) for _ in range(3000))
+    assert c["CRI-F"] == 0 and c["CRI-C"] > base["CRI-C"]
+
+
+def test_unknown_intent_overrides_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match=r"intents.exclude: unknown intent 'CRIF'"):
+        make_policy(exclude=("CRIF",))
+    with pytest.raises(ConfigError, match="CLOSE cannot be excluded"):
+        make_policy(exclude=(CLOSE,))
