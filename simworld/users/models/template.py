@@ -1,0 +1,369 @@
+"""The offline default user model: each turn rendered from the phrase bank.
+
+For every turn it draws a target length, renders a few candidates from the phrase pools that
+fit the turn's intent and slots (weighted by the user's politeness, mood and decisiveness),
+keeps the one closest to the target length (padding a short one with a chatty extra clause),
+then applies the user's writing style. All randomness comes from ``ctx.rng``, so the same
+generator state gives the same text.
+
+It never names the goal's target before the CRS has: a turn that does is rendered again, and
+as a last resort the offending clause is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from simworld.catalog import normalize
+from simworld.crs.protocol import RecItem
+from simworld.errors import ConfigError
+from simworld.latents.intents import CLOSE
+from simworld.latents.persona import Traits
+from simworld.users import phrases, phrases_slots
+from simworld.users.base import TurnContext, Utterance
+from simworld.users.goal import FACET_KINDS, Facet
+from simworld.users.style import apply_style, target_words
+
+_FACET_INTENTS = ("IQU", "PRO", "ANS", "REF", "STO", "CRI-A")
+#: Which padding clauses suit which intent (see ``phrases_social.EXTRAS``).
+EXTRA_GROUP = {
+    **{i: "request" for i in ("IQU", "PRO", "ANS", "REF", "STO", "CRI-A")},
+    "ACC": "pos", "CRI-C": "con", "REJ": "neg", "CRI-F": "neg", "SEE": "seen",
+    "INQ": "inq", "ASK": "ask", "CON": "con", "NRE": "nre", "OTH": "oth",
+}
+_MOOD_PREFIX = {
+    "positive": (frozenset({"ACC", "SEE", "CRI-C", "NRE", "OTH"}),
+                 ("oh nice,", "ooh,", "awesome,", "oh cool,")),
+    "negative": (frozenset({"REJ", "CRI-F", "CON", "REF", "STO"}),
+                 ("ugh,", "meh,", "eh,", "honestly,")),
+}
+_GREETINGS = ("hi!", "hey,", "hello!", "hi there,", "hey there!", "hello,", "hiya,", "hey!",
+              "hi,", "good evening!")
+_OPINIONS = {
+    "positive": ("loved it", "it was great", "really good movie", "one of my favorites",
+                 "it was amazing", "so good", "great movie", "I really liked it"),
+    "neutral": ("it was ok", "it was decent", "not bad", "pretty good", "it was fine",
+                "liked it well enough", "it was alright"),
+    "negative": ("not a fan", "it was kind of boring", "didn't love it",
+                 "overrated if you ask me", "it was meh", "wasn't for me"),
+}
+_FALLBACKS = ("ok", "hmm", "sure", "I see", "maybe", "...")
+_JOINERS = (". ", ", ", "... ", " - ", ". ", ", ")
+_YEAR = re.compile(r"^(.*?)\s*\((\d{4})\)\s*$")
+_CLAUSE = re.compile(r"([,.!?;]+\s+|\s+-\s+)")
+_MAX_ATTEMPTS = 6
+
+
+class TemplateUserModel:
+    """Renders user turns from the phrase bank; no network, no model weights.
+
+    ``intent_length_shift`` adds a log-space shift per intent to the style's ``words_mu``
+    (the lead measures it from real per-intent turn lengths); ``candidates`` is how many
+    renderings compete for the target length.
+    """
+
+    name = "template"
+
+    def __init__(
+        self, intent_length_shift: Mapping[str, float] | None = None, *, candidates: int = 5
+    ) -> None:
+        shifts = dict(intent_length_shift or {})
+        for intent, value in shifts.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(
+                value
+            ):
+                raise ConfigError.expected(
+                    "a finite number (log-space shift)",
+                    value,
+                    field=f"intent_length_shift.{intent}",
+                )
+        if not isinstance(candidates, int) or candidates < 1:
+            raise ConfigError.expected("an integer >= 1", candidates, field="candidates")
+        self.intent_length_shift: dict[str, float] = {k: float(v) for k, v in shifts.items()}
+        self.candidates = candidates
+
+    async def respond(self, ctx: TurnContext) -> Utterance:
+        text, guards = self._write(ctx)
+        meta: dict[str, object] = {"user_model": "template", "mode": "template"}
+        if guards:
+            meta["guards"] = guards
+        return Utterance(text, meta)
+
+    def draft(self, ctx: TurnContext) -> str:
+        """The same text :meth:`respond` would write (used by LLM user models as a draft)."""
+        return self._write(ctx)[0]
+
+    async def aclose(self) -> None:
+        return None
+
+    # -- writing ------------------------------------------------------------------------
+    def _write(self, ctx: TurnContext) -> tuple[str, list[str]]:
+        target = ctx.state.goal.target.title
+        guard = not ctx.state.target_mentioned_by_crs
+        text = ""
+        for _ in range(_MAX_ATTEMPTS):
+            text = self._render(ctx)
+            if not guard or not names_title(text, target):
+                return text, []
+        text = drop_clauses(text, target)
+        if text:
+            return text, ["leak"]
+        safe = [f for f in _FALLBACKS if not names_title(f, target)]
+        return safe[int(ctx.rng.integers(len(safe)))], ["leak"]
+
+    def _render(self, ctx: TurnContext) -> str:
+        rng = ctx.rng
+        shift = self.intent_length_shift.get(ctx.intent, 0.0)
+        goal_words = target_words(ctx.style, ctx.traits.verbosity, shift, rng)
+        turn = _TurnSlots(ctx)
+        templates, weights = self._choices(ctx, turn)
+        base = 0.25 if goal_words < 6 else 0.5 if goal_words < 14 else 0.75
+        best, best_gap = "", math.inf
+        for _ in range(self.candidates):
+            tpl = templates[int(rng.choice(len(templates), p=weights))]
+            p_opt = float(np.clip(base + rng.normal(0.0, 0.2), 0.05, 0.95))
+            turn.reset()
+            text = phrases.tidy(phrases.expand(tpl.body, rng, turn.resolve, p_opt))
+            gap = abs(math.log(_words(text)) - math.log(goal_words)) + 10.0 * turn.missing
+            if gap < best_gap:
+                best, best_gap = text, gap
+        text = self._pad(ctx, turn, best, goal_words)
+        text = _mood_prefix(ctx, text, turn.titles())
+        return apply_style(text, ctx.style, ctx.traits, rng, turn.titles())
+
+    def _choices(
+        self, ctx: TurnContext, turn: _TurnSlots
+    ) -> tuple[list[phrases.Template], np.ndarray]:
+        intent = ctx.intent if ctx.intent in phrases.BANK else "NRE"
+        keys = _pool_keys(intent, ctx, turn)
+        templates = [t for k in keys for t in phrases.pool(intent, k)]
+        if not templates:
+            templates = list(phrases.pool("NRE", "any"))
+        w = np.array([phrases.tone_weight(t.tags, ctx.traits) for t in templates])
+        w = w + 1e-9
+        return templates, w / w.sum()
+
+    def _pad(self, ctx: TurnContext, turn: _TurnSlots, text: str, goal_words: int) -> str:
+        """Add an extra clause (two for a long target) while the turn is well short of its
+        target length."""
+        rng = ctx.rng
+        group = EXTRA_GROUP.get(ctx.intent, "any")
+        if ctx.intent == CLOSE:
+            group = "quit" if ctx.slots.quitting and not ctx.slots.accepted else "close"
+        extras = list(phrases.pool("EXTRA", group))
+        for limit in (0.6, 0.45):
+            n = _words(text)
+            if n >= limit * goal_words or goal_words - n < 4 or not extras:
+                break
+            tpl = extras.pop(int(rng.integers(len(extras))))
+            turn.reset()
+            extra = phrases.expand(tpl.body, rng, turn.resolve, 0.5)
+            joiner = _JOINERS[int(rng.integers(len(_JOINERS)))]
+            if ctx.intent == "IQU" and rng.random() < 0.3:
+                text = phrases.tidy(extra + (". " if rng.random() < 0.7 else "... ") + text)
+            elif text.endswith(("?", "!")):
+                text = phrases.tidy(text + " " + extra)
+            else:
+                text = phrases.tidy(text.rstrip(".") + joiner + extra)
+        return text
+
+
+def _pool_keys(intent: str, ctx: TurnContext, turn: _TurnSlots) -> list[str]:
+    rng, slots = ctx.rng, ctx.slots
+    if intent in _FACET_INTENTS:
+        facet = turn.facet
+        if facet is None or facet.kind not in FACET_KINDS:
+            return ["any"]
+        return ["facet", *phrases_slots.pool_keys(facet)]
+    if intent in ("ASK", "CON", "INQ"):
+        keys = ["any"]
+        if turn.facet is not None and turn.facet.kind == "genre":
+            keys.append("genre")
+        if intent == "ASK" and turn.item is not None:
+            keys.append("item")
+        return keys
+    if intent == "REJ":
+        if slots.reason is not None:
+            return ["reason"] if rng.random() < 0.8 else ["any"]
+        return ["any", "reason"] if rng.random() < 0.3 else ["any"]
+    if intent == "CRI-F":
+        return ["reason"] if slots.reason is not None else ["any", "reason"]
+    if intent == "OTH":
+        return ["start"] if ctx.turn_index == 0 and not ctx.history else ["any"]
+    if intent == CLOSE:
+        return ["quit"] if slots.quitting and not slots.accepted else ["success"]
+    return ["any"]
+
+
+class _TurnSlots:
+    """Fills the slots of one turn's phrases from its context (a resolver for the grammar).
+
+    The first mention of the item uses any wording; later ones in the same rendering use a
+    pronoun. ``missing`` counts slots that had no wording (the candidate is then disfavoured).
+    """
+
+    def __init__(self, ctx: TurnContext) -> None:
+        self.ctx = ctx
+        self.rng = ctx.rng
+        state, slots = ctx.state, ctx.slots
+        self.facet: Facet | None = slots.facet or (
+            slots.reason if ctx.intent == "CRI-A" else None)
+        if self.facet is None and ctx.intent in ("ASK", "CON", "INQ"):
+            self.facet = _last_revealed_genre(ctx)
+        self.item: RecItem | None = slots.item or state.best_item or (
+            state.last_items[0] if state.last_items else None)
+        self.item_full, self.item_short, self.item_year = _split_title(self.item)
+        if self.item is not None and self.item.id in state.catalog:
+            self.item_year = state.catalog.get(self.item.id).year
+        self.like_titles = _like_titles(ctx, self.facet)
+        self.reason_titles = _like_titles(ctx, slots.reason)
+        self.accepted = ""
+        if state.accepted_item is not None and state.accepted_item in state.catalog:
+            self.accepted = state.catalog.get(state.accepted_item).title
+        self.missing = 0
+        self.item_said = False
+
+    def reset(self) -> None:
+        self.missing = 0
+        self.item_said = False
+
+    def titles(self) -> list[str]:
+        """Every film title this turn may contain (protected from typos)."""
+        found = [self.item_full, self.item_short, self.accepted, *self.like_titles,
+                 *self.reason_titles, self.ctx.state.goal.target.title]
+        return [t for t in found if t]
+
+    def _pick(self, forms: tuple[str, ...] | list[str]) -> str:
+        if not forms:
+            self.missing += 1
+            return ""
+        return forms[int(self.rng.integers(len(forms)))]
+
+    def _maybe(self, p: float, forms: tuple[str, ...]) -> str:
+        return self._pick(forms) if self.rng.random() < p else ""
+
+    def resolve(self, name: str) -> str:
+        traits: Traits = self.ctx.traits
+        if name in ("item", "item_title"):
+            return self._item(name == "item_title")
+        if name == "accepted":
+            return self.accepted or self._item(False)
+        if name == "reason":
+            item = self.ctx.slots.item
+            year = self.item_year if item is not None else None
+            return self._pick(phrases_slots.reason_forms(self.ctx.slots.reason, year,
+                                                         self.reason_titles))
+        if name == "greet":
+            if self.ctx.turn_index > 0 or self.ctx.history:
+                return ""
+            p = {"polite": 0.8, "neutral": 0.55, "blunt": 0.25}.get(traits.politeness, 0.5)
+            return self._maybe(p, _GREETINGS)
+        if name == "please":
+            p = {"polite": 0.75, "neutral": 0.3, "blunt": 0.0}.get(traits.politeness, 0.3)
+            return self._maybe(p, ("please", "please", "pls"))
+        if name == "thanks":
+            p = {"polite": 0.9, "neutral": 0.6, "blunt": 0.2}.get(traits.politeness, 0.6)
+            return self._maybe(p, ("thanks", "thank you", "thx", "thanks a lot"))
+        if name == "sorry":
+            p = {"polite": 0.85, "neutral": 0.4, "blunt": 0.0}.get(traits.politeness, 0.4)
+            return self._maybe(p, ("sorry", "sorry", "I'm sorry"))
+        if name == "hedge":
+            p = {"hesitant": 0.8, "open": 0.5, "decisive": 0.2}.get(traits.decisiveness, 0.4)
+            return self._maybe(p, ("maybe", "I guess", "probably", "I think"))
+        if name == "opinion":
+            mood = traits.mood if traits.mood in _OPINIONS else "neutral"
+            pool = _OPINIONS[mood] if self.rng.random() < 0.7 else sum(_OPINIONS.values(), ())
+            return self._pick(pool)
+        if self.facet is None:
+            self.missing += 1
+            return ""
+        return self._pick(phrases_slots.facet_slot(self.facet, name, self.like_titles))
+
+    def _item(self, title_only: bool) -> str:
+        if self.item_said and not title_only:
+            return self._pick(("it", "it", "that one"))
+        self.item_said = True
+        titles = [self.item_full, self.item_short] if self.item is not None else []
+        if titles and (title_only or self.rng.random() < 0.5):
+            return self._pick(titles)
+        forms = ["that one", "this one", "it", "that movie", "that"]
+        items = self.ctx.state.last_items
+        if self.item is not None and len(items) > 1:
+            pos = [i for i, it in enumerate(items) if it.id == self.item.id]
+            if pos:
+                i = pos[0]
+                forms.append("the last one" if i == len(items) - 1 else
+                             ("the first one", "the second one", "the third one",
+                              "the fourth one", "the fifth one")[min(i, 4)])
+        return self._pick(forms)
+
+
+def _split_title(item: RecItem | None) -> tuple[str, str, int | None]:
+    if item is None:
+        return "", "", None
+    title = item.title.strip()
+    m = _YEAR.match(title)
+    if m and m.group(1):
+        return title, m.group(1), int(m.group(2))
+    return title, title, None
+
+
+def _like_titles(ctx: TurnContext, facet: Facet | None) -> tuple[str, ...]:
+    if facet is None or facet.kind != "like":
+        return ()
+    catalog = ctx.state.catalog
+    if facet.value in catalog:
+        it = catalog.get(facet.value)
+        return (it.title, it.title, it.display_title) if it.year else (it.title,)
+    return ((facet.title or facet.value),)
+
+
+def _last_revealed_genre(ctx: TurnContext) -> Facet | None:
+    goal = ctx.state.goal
+    for f in reversed(goal.facets[: ctx.state.revealed]):
+        if f.kind == "genre":
+            return f
+    return None
+
+
+def _mood_prefix(ctx: TurnContext, text: str, titles: list[str]) -> str:
+    entry = _MOOD_PREFIX.get(ctx.traits.mood)
+    if entry is None or ctx.intent not in entry[0] or ctx.rng.random() >= 0.12:
+        return text
+    word = entry[1][int(ctx.rng.integers(len(entry[1])))]
+    return phrases.tidy(f"{word} {_lower_first(text, titles)}")
+
+
+def _lower_first(text: str, titles: list[str]) -> str:
+    """Lower-case the first letter of an ordinary word (not "I", not a film title)."""
+    if not text[1:2].islower() or any(text.lower().startswith(t.lower()) for t in titles):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _words(text: str) -> int:
+    return max(1, len(text.split()))
+
+
+def names_title(text: str, title: str) -> bool:
+    """Whether ``text`` names ``title``: its normalised form occurs word-aligned in the
+    normalised text (the session's rule for ``target_named_by_user``)."""
+    key = normalize(title)
+    return bool(key) and f" {key} " in f" {normalize(text)} "
+
+
+def drop_clauses(text: str, title: str) -> str:
+    """``text`` without the clauses that name ``title`` (empty when nothing is left)."""
+    pieces = _CLAUSE.split(text)
+    kept: list[str] = []
+    for i in range(0, len(pieces), 2):
+        clause = pieces[i]
+        sep = pieces[i + 1] if i + 1 < len(pieces) else ""
+        if clause.strip() and not names_title(clause, title):
+            kept.append(clause + sep)
+    out = phrases.tidy("".join(kept)) if kept else ""
+    return "" if not out or names_title(out, title) else out

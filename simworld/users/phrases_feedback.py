@@ -1,0 +1,306 @@
+"""Phrases for reacting to a recommended item: SEE, ACC, REJ, INQ, CRI-F, CRI-A, CRI-C, NRE.
+
+Written for simworld (not taken from any corpus). Syntax: see :mod:`simworld.users.phrases`.
+``{item}`` names the item under discussion ("Heat (1995)", "Heat", "that one", "it", "the
+first one"); ``{item_title}`` always uses its title; ``{reason}`` is a clause saying why it
+misses ("I don't do horror", "that's too old"); ``{opinion}`` a short verdict on a film the
+user has seen ("loved it", "it was ok"). Every ACC phrase names the item (title or pronoun).
+"""
+
+from __future__ import annotations
+
+_LATER = "(tonight|later|this weekend|soon|tomorrow)"
+
+SEE: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(I've|I have) [already ](seen|watched) {item}[, {opinion}]",
+        "(seen|already seen|watched) (it|that one|{item})[ (already|before)]",
+        "(oh|yeah|yes), I (saw|watched) {item} (a while back|last year|a few years ago|"
+        "recently)[. {opinion}]",
+        "(I know|I remember) {item}[, {opinion}]",
+        "(seen that one|been there, done that)[ lol]",
+        "{item}? (seen it|I've seen it)[, {opinion}]",
+        "(I|we) (watched|saw) {item} (with my (kids|friends|wife|husband|family|brother|sister)|"
+        "at the theater|on (Netflix|TV))[. {opinion}]",
+        "(yes|yeah), (I've seen|I saw) (it|that)[ and {opinion}]",
+        "(that's|that one's) (one of my favorites|a classic)[, [already ]seen it (so many|a "
+        "few) times]",
+        "(I've|I have) seen {item} (like|maybe) (three|five|a dozen|a hundred) times[ lol]",
+        "(oh|ah) I've seen {item}[ already]. {opinion}",
+        "(already|I already) saw {item}[, (sadly|unfortunately)]",
+        "(saw|watched) {item} (last week|last month|a long time ago|when it came out)[. "
+        "{opinion}]",
+        "(hmm|oh), {item} I've seen[. {opinion}]",
+        "@pos (oh|ooh) I love {item}[! {opinion}]",
+        "@neg (ugh|meh), (I've|I have) seen {item}[, {opinion}]",
+        "@polite (thanks, but|oh,) I've already seen {item}[, {opinion}]",
+        "{item} (I saw|I've watched) (already|before)[, (it was|it's) a (good|fun|decent) one]",
+        "(I think|pretty sure) I('ve| have) seen {item}[, {opinion}]",
+        "(yep|yup), seen {item}[. {opinion}]",
+    ),
+}
+
+ACC: dict[str, tuple[str, ...]] = {
+    "any": (
+        "{item} (sounds|looks) (good|great|perfect|interesting)[, (I'll|I will) (check it "
+        "out|watch it|give it a try)]",
+        f"(I'll|I will|I think I'll) (watch {{item}}|check out {{item}}|give {{item}} a "
+        f"(try|shot|go))[ {_LATER}]",
+        "(ooh|oh nice|great|perfect), {item} (it is|sounds good)",
+        f"(yes|yeah|yep)[!|,] (I'll|I'm going to) (watch|go with) {{item}}[ {_LATER}]",
+        "(haven't seen|never seen|I haven't seen) {item}[ yet], (I'll|will) (check it "
+        "out|add it to my list)[!]",
+        "(I|we) (haven't seen|never saw) {item}, (sounds|looks) (good|fun|great)",
+        "(adding|I'll add) {item} to my (list|watchlist)[, {thanks}]",
+        "({item} is|that's) (exactly|just) what I (wanted|was looking for)[, {thanks}]",
+        "@hes (hmm|ok), {item} (might|could) (work|be good)[, I'll (give it a try|try it)]",
+        "@hes (I guess|maybe) I'll (try|give a shot to) {item}",
+        "@pos (oh|ooh) {item}! (love it|sounds awesome|perfect)",
+        "@polite {item} sounds (great|lovely|perfect), thank you[ so much]",
+        "@blunt (fine|ok), {item}",
+        "(sure|ok|okay), (I'll|let's) go with {item}",
+        "(I've|I have) (heard good things about|been meaning to watch) {item}[, (I'll|will) "
+        "(watch it|check it out)]",
+        "(great|perfect|awesome) (choice|pick|suggestion), (I'll|I will) (watch|check out) "
+        "{item}",
+        "{item} it is[, {thanks}]",
+        "(that|{item}) [one ](sounds|looks) like (a winner|just the thing|fun)",
+        "(oh|ah), I (forgot|totally forgot) about {item}[, (good|great) (call|idea)]",
+        "(yeah|yes), {item} (would be|is) (perfect|great|good)[ for (tonight|us)]",
+        "(never heard of|I don't know) {item} but it (sounds|looks) (good|great|interesting)",
+        "(I think|ok) (I'll|we'll) (go with|watch) {item}[, {thanks}]",
+        "{item}? (yes|yeah|sure), (that|it) (sounds|looks) (good|great)",
+        "(ooh|oh), I (like|love) the (sound|look) of {item}",
+        "(sold|you sold me)[!|,] (I'll|going to) watch {item}",
+        "(perfect|great), {item} (is going on|goes on) my list",
+        "{item} (should|could) be (fun|good|great)[, I'll (check it out|try it)]",
+        "(I'm|I am) [definitely ](going to|gonna) watch {item}",
+    ),
+}
+
+REJ: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(no|nope|nah|not really)[ {thanks}]",
+        "(I'm|I am) not [really ](interested[ in (that one|{item})]|into that)",
+        "(I'll|I think I'll) pass[ on {item}]",
+        "not (that|this) one[, {sorry}]",
+        "(doesn't|does not) (sound|look) (good|interesting|appealing)[ to me]",
+        "(not for me|not my thing|not my cup of tea)[, (sorry|thanks though)]",
+        "(hmm|eh|meh), (not|not really) (feeling|into) (it|that one)",
+        "@blunt (nope|no|nah)[. next]",
+        "@polite (thanks|thank you), but (I don't think|I'm not sure) {item} is for me",
+        "(I've heard|people say) (bad things about|mixed things about) {item}",
+        "(I|I really) (didn't|don't) like the trailer[ for {item}]",
+        "(hard pass|that's a hard pass)[ lol]",
+        "(not a fan|not a big fan|not interested), (sorry|thanks)",
+        "@neg (ugh|meh), no",
+        "(nah|no), (I'd rather not|I'll skip {item})",
+        "{item} (doesn't|does not) (do it|do much) for me",
+        "(I don't think|nah, I don't think) I'd (like|enjoy) {item}",
+        "(something else|anything else)[ {please}]",
+    ),
+    "reason": (
+        "(no|nah|not really|hmm no), {reason}",
+        "(I don't think so|probably not), {reason}",
+        "(I'll|I'd rather) (pass on|skip) ({item}|that one)(,|.) {reason}",
+        "{item} (isn't|is not) for me(,|.|...) {reason}",
+        "{reason}, so (no|not that one|I'll pass)",
+        "@polite (sorry|thanks, but) {reason}",
+        "@blunt no. {reason}",
+        "(hmm|eh), {reason}[, {sorry}]",
+        "(I don't know|not sure) about {item}, {reason}",
+        "(no|nah) {thanks}, {reason}",
+        "{reason}. (anything else|something else)?",
+        "@neg (ugh|meh), {reason}",
+    ),
+}
+
+INQ: dict[str, tuple[str, ...]] = {
+    "any": (
+        "what's {item} about?",
+        "(who's|who is) in {item}?",
+        "is {item} (scary|funny|long|sad|violent|kid friendly|any good|worth watching)?",
+        "(how long is|what's the runtime of) {item}?",
+        "(what's|what is) {item} rated?",
+        "(is {item}|would {item} be) (good|ok) for (kids|a date night|a family movie night)?",
+        "(I haven't heard of|never heard of) {item}(,|.) (what's it about|what kind of movie "
+        "is it|who's in it)?",
+        "(what kind of|what sort of) (movie|film) is {item}?",
+        "(does|did) {item} (get|have) good (reviews|ratings)?",
+        "who directed {item}?",
+        "(is|was) {item} (a remake|based on a book|part of a series|a sequel)?",
+        "(tell me more about|more info on|can you tell me about) {item}[ {please}]",
+        "why (do you recommend|did you pick) {item}?",
+        "(what's|what is) (the plot|the story|the premise) of {item}?",
+        "(hmm|oh), what is {item} (about|like)?",
+        "(is|is it) {item} (very|super|really) (long|violent|slow)?",
+        "(when|what year) did {item} come out?",
+        "(is|was) {item} (a big hit|popular|well known)?",
+        "are there (any|a lot of) (jump scares|sad parts|fight scenes) in {item}?",
+        "(which actors are|who else is|who stars) in {item}?",
+        "(where|how) can I (watch|stream) {item}?",
+        "@polite (sorry|just wondering), what's {item} about?",
+        "(is|would) {item} (like|similar to) (the last one|the others)?",
+    ),
+    "genre": (
+        "is {item} {genre_sg}?",
+        "would you call {item} {genre_sg}?",
+        "(how|is it) {genre_mod} is {item}?",
+    ),
+}
+
+CRI_F: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(that|{item}) (seems|sounds|looks) (a bit|kind of|too) (slow|long|violent|dark|"
+        "cheesy|predictable|depressing|boring|intense)",
+        "(I heard|people say|I've heard) (it's|that one's) (pretty|kind of|really) (slow|long|"
+        "boring|overrated|cheesy)",
+        "(the|its) (reviews|ratings) (aren't|weren't) (great|good)",
+        "(I'm not a fan of|I don't really like) (the lead actor|the director|that actor)",
+        "(too long|way too long|a bit long) for (tonight|me)",
+        "(looks|seems) (too|a little) (sad|heavy|intense) for (me|my mood|tonight)",
+        "(hmm|eh), (that|{item}) (looks|sounds) (kind of|a bit) (dumb|silly|dull)",
+        "(I don't|I didn't) (like|love) the (ending|cast|premise|special effects) of {item}",
+    ),
+    "reason": (
+        "{reason}",
+        "(hmm|eh|well), {reason}",
+        "(that|that one|{item}) (doesn't|does not) (sound|seem|look) (right|like my "
+        "thing)(,|.) {reason}",
+        "(not sure about|I don't know about) {item}, {reason}",
+        "{reason}[, (sorry|unfortunately)]",
+        "@polite (sorry|hmm), {reason}",
+        "@blunt nah, {reason}",
+        "(the thing is|problem is|only thing is), {reason}",
+        "(looks|sounds) (ok|fine|decent), but {reason}",
+        "{item} (is|looks) (ok|fine), (but|except) {reason}",
+        "(I'd|I would) (like it|watch it), but {reason}",
+        "@neg (ugh|meh), {reason}",
+        "(yeah|hmm), {reason}[ though]",
+        "(close|almost), but {reason}",
+    ),
+}
+
+CRI_A: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(also|and) (something|one) (good|highly rated)[ {please}]",
+        "(preferably|ideally) something (short|not too long)",
+        "(but|and) (nothing|not) too long[ please]",
+        "(something|one) (the whole family can watch|I can watch with my kids)",
+        "(also|and), (nothing|not) too (violent|sad|gory)[ {please}]",
+    ),
+    "facet": (
+        "(but|also|and) {pref}",
+        "(ideally|preferably|hopefully) {want}[ (though|too)]",
+        "(ok|sure|good), but {pref}",
+        "(can|could) you narrow it down to {want}?",
+        "(how about|what about) {want} (instead|though)?",
+        "(but|and) (ideally|preferably) {want}",
+        "(sounds|looks) (ok|good), but {pref}",
+        "(one more thing|oh and also), {pref}",
+        "(I forgot to say|I should add|forgot to mention), {pref}",
+        "(can|could) you (find|show me) {want}?",
+        "@blunt {want} (only|though)",
+    ),
+    "genre": (
+        "(can it|could it) [also ]be {genre_sg}?",
+        "(do you have|got) (one|something) (that's|that is) also {genre_sg}?",
+        "(can|could) you make it {genre_sg}?",
+        "(only|just) {genre_pl}[, {please}]",
+        "(but|and) (ideally|preferably) {genre_sg}",
+    ),
+    "decade": (
+        "(but|and) from {decade_np}[ if possible]",
+        "(preferably|ideally) (from|made in) {decade_np}",
+        "(any|got any) from {decade_np}?",
+        "(can|could) it be from {decade_np}?",
+        "(only|just) {decade_mod} (stuff|movies)[ though]",
+    ),
+    "era:classic": (
+        "(but|and) (something|one) older[ (please|if possible)]",
+        "(can|could) it be (an older one|a classic)?",
+        "(preferably|ideally) (an older one|a classic|something old)",
+    ),
+    "era:recent": (
+        "(but|and) (something|one) (newer|more recent)",
+        "(can|could) it be (a newer one|something recent)?",
+        "(preferably|ideally) (something recent|a newer one), (nothing|not) too old",
+    ),
+    "era:any": ("(doesn't matter|don't care) if it's old or new, (just|as long as it's) good",),
+    "tag:noun": (
+        "(and|but|ideally) with {tag_word}[ (in it|too)]",
+        "(bonus|extra) points (if it has|for) {tag_word}",
+        "(any of those|anything) with {tag_word}?",
+    ),
+    "tag:adj": (
+        "(but|and) (ideally|preferably) {tag_word}",
+        "(something|one) a bit more {tag_word}",
+        "(can|could) it be {tag_word}?",
+    ),
+    "like": (
+        "(but|and) (more|a bit more) like {like}",
+        "(something|one) closer to {like}",
+        "(ideally|preferably) (similar to|in the style of) {like}",
+    ),
+    "avoid": (
+        "(but|and) no {avoid_pl}[ {please}]",
+        "(as long as|just make sure) it's not {avoid_sg}",
+        "(nothing|no) {avoid_mass}[ though]",
+    ),
+}
+
+CRI_C: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(anything|something|any others) (similar to|like) {item}?",
+        "(do you have|got|know) (anything|something|more) (along those lines|like that)?",
+        "what else is (like|similar to) {item}?",
+        "(more|other movies) like {item}[, {please}]",
+        "(I liked|I like) {item}, (anything|something) (similar|like it)?",
+        "(that's|that one's) (close|pretty close|on the right track)(,|.) (anything|what else "
+        "is) (similar|like it)?",
+        "(can|could) you (find|suggest|recommend) something (similar to|like) {item}?",
+        "(is there|are there) (anything|others) in the same (vein|style) as {item}?",
+        "(what's|what is) (something|another movie) (like|similar to) {item}[ but (newer|older|"
+        "funnier|darker|less intense)]?",
+        "(something|anything) like {item} but (newer|older|funnier|darker|lighter)?",
+        "(I've seen|seen) {item}, (got anything|anything else) like it?",
+        "(how about|what about) (others|more) in that (style|vein)?",
+        "@pos (ooh|oh) {item} is (great|awesome), more like that!",
+        "(which|what) other movies are (like|close to) {item}?",
+        "the (vibe|tone) of {item} is (perfect|great), (anything|something) else like "
+        "that?",
+        "(got|any) other movies in the same (spirit|style) as {item}?",
+        "(hmm|ok), {item} is close, (what else is like it|anything similar)?",
+    ),
+}
+
+NRE: dict[str, tuple[str, ...]] = {
+    "any": (
+        "ok", "okay", "hmm", "hmm maybe", "I see", "(oh|ah) ok", "interesting",
+        "(alright|sure), (I'll|let me) think about it",
+        "(maybe|perhaps)",
+        "(hmm|hm), (not sure|I don't know)",
+        "(could be|might be) (ok|good|interesting)",
+        "(I guess|I suppose)",
+        "(oh|ah) (cool|interesting|I see)",
+        "(never heard of|haven't heard of) (it|that one)[ (before|actually)]",
+        "(good to know|noted)",
+        "@hes (hmm|um), (maybe|possibly)[, I'll (think about it|keep it in mind)]",
+        "({item}|that) (might|could) (work|be ok)[, I'll (think about it|see)]",
+        "(I'll|let me) (look into|think about) (it|that|{item})",
+        "(ok|alright|sure), (I'll keep that in mind|noted)",
+        "(huh|hm), (ok|interesting)",
+        "(yeah|yea) (maybe|possibly|could be)",
+        "(ok|hmm), {item}[ huh]",
+        "(I'm|I am) not sure (yet|about that)",
+        "(that's|that is) (an option|a thought|one option)",
+        "(mm|hmm), (let me think|I'll think on it)",
+        "(sure|ok), (maybe|I guess)",
+        "(oh|ah) {item}, (ok|hmm|I see)",
+    ),
+}
+
+BANK: dict[str, dict[str, tuple[str, ...]]] = {
+    "SEE": SEE, "ACC": ACC, "REJ": REJ, "INQ": INQ, "CRI-F": CRI_F, "CRI-A": CRI_A,
+    "CRI-C": CRI_C, "NRE": NRE,
+}

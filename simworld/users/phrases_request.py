@@ -1,0 +1,419 @@
+"""Phrases for asking and adding details: IQU, CON, REF, STO, PRO, ANS, ASK.
+
+Written for simworld (not taken from any corpus). Syntax: see :mod:`simworld.users.phrases`.
+Slots used here: ``{greet}`` (empty after the first turn), ``{please}``, ``{thanks}``,
+``{hedge}``, ``{want}`` (a noun phrase for the facet: "a comedy", "something from the 90s"),
+``{pref}`` (a first-person clause: "I like comedies", "I loved Heat"), and the kind-specific
+``{genre}``, ``{genre_pl}``, ``{genre_sg}``, ``{genre_mass}``, ``{genre_mod}``, ``{avoid_pl}``,
+``{avoid_sg}``, ``{avoid_mass}``, ``{decade_np}``, ``{decade_mod}``, ``{tag}``, ``{tag_word}``,
+``{like}``, ``{item}``.
+"""
+
+from __future__ import annotations
+
+_WHEN = "(tonight|this weekend|later|for tonight|after work)"
+_RECS = "(suggestions|recommendations|recs|ideas)"
+
+IQU: dict[str, tuple[str, ...]] = {
+    "any": (
+        "[{greet}] (can|could) you recommend a [good ](movie|film)[ {please}]?",
+        f"[{{greet}}] I need (a movie|something) to watch[ {_WHEN}]",
+        f"[{{greet}}] (what's good|what should I watch)[ {_WHEN}]?",
+        f"[{{greet}}] (any|got any) [good ][movie ]{_RECS}?",
+        "[{greet}] I'm (bored|so bored)[, (what should I watch|suggest something)]",
+        "[{greet}] looking for a movie to watch[, (I'm open to anything|not sure what yet)]",
+        "[{greet}] (help me|can you help me) (pick|find) a movie[ {please}]",
+        "@hes [{greet}] (I have no idea|I'm not sure) what I want to watch[, (any ideas|help)]?",
+        f"@polite [{{greet}}] I was hoping you could help me find a (movie|good movie)[ {_WHEN}]",
+        "@blunt movie (recs|suggestions)?",
+    ),
+    "facet": (
+        f"[{{greet}}] (I'm|I am) (looking for|in the mood for|after|hoping to find|trying to "
+        f"find) {{want}}[ to watch][ {_WHEN}]",
+        "[{greet}] (can|could) you (recommend|suggest) {want}[ {please}]?",
+        f"[{{greet}}] (any|got any|do you have any) {_RECS} for {{want}}?",
+        f"[{{greet}}] I (want|need|would like) to (watch|see) {{want}}[ {_WHEN}]",
+        f"[{{greet}}] {{pref}}. (Any|Got any) {_RECS}?",
+        "[{greet}] {pref}, (what (would|do) you (recommend|suggest)|what (should|could) I "
+        "watch|can you help me find something)?",
+        "[{greet}] (could|can) you help me find {want}[ {please}]?",
+        "[{greet}] (so|ok so) [basically ]I'm (looking|searching) for {want}",
+        "[{greet}] I'm in the mood for {want}[, (any ideas|what have you got|what do you have)?]",
+        f"[{{greet}}] (my (wife|husband|partner|friend|roommate) and I|we) (are looking "
+        f"for|want) {{want}}[ {_WHEN}]",
+        "[{greet}] {want}[, {please}]?",
+        "[{greet}] I'd (like|love) (a recommendation for|some suggestions for) {want}",
+        "[{greet}] looking for {want}[, {thanks}]",
+        "[{greet}] [I'm ](bored|kinda bored) and (want|need) {want}",
+        f"[{{greet}}] what (can|would) you (recommend|suggest) for {{want}}[ {_WHEN}]?",
+        "@hes [{greet}] (not sure what I want|I'm not really sure what to watch)[. maybe] "
+        "{want}?",
+        "@polite [{greet}] I was (wondering|hoping) if you could (recommend|suggest) {want}",
+        "@blunt need {want}",
+        "@pos [{greet}] I'm [really ]in the mood for {want}[ tonight]!",
+        "[{greet}] (hoping|trying) to find {want} (for|to watch on) (movie night|the weekend)",
+        "[{greet}] (it's|it is) movie night and (I|we) want {want}",
+    ),
+    "genre": (
+        "[{greet}] (any|got any|know any) good {genre_pl}[ (you'd recommend|to recommend|you "
+        "can think of|out there)]?",
+        "[{greet}] (I love|I like|I really like|I'm a [big ]fan of) {genre_pl}[, (got|do you "
+        "have|know) any (suggestions|good ones)?]",
+        "[{greet}] what are (some|a few) good {genre_pl}[ (you know of|you'd recommend)]?",
+        "[{greet}] (can|could) you (recommend|suggest) (some|a few|a couple of) {genre_pl}?",
+        "[{greet}] I'm [really ]into {genre_mass} (lately|right now|these days)[. (Any "
+        "ideas|Suggestions|What do you have)?]",
+        f"[{{greet}}] I feel like {{genre_sg}}[ {_WHEN}]",
+        "[{greet}] (looking for|need|want) {genre_sg}[ to watch]",
+        "[{greet}] what's (the best|a good|your favorite) {genre_mod} (movie|film)[ (lately|of "
+        "all time|you know)]?",
+        f"[{{greet}}] (I|we) want to watch {{genre_sg}}[ {_WHEN}]",
+        "[{greet}] (in the mood for|craving) {genre_sg}[ (tonight|right now)]",
+        "[{greet}] I haven't seen a good {genre_mod} movie in (ages|a while|forever)[, (any "
+        "ideas|got one)?]",
+        "[{greet}] who makes good {genre_pl} these days?",
+    ),
+    "decade": (
+        "[{greet}] (any|got any|know any) good (movies|films) from {decade_np}?",
+        "[{greet}] I'm (in the mood|looking) for (a|a good) {decade_mod} (movie|flick|film)",
+        "[{greet}] I (love|really like) {decade_mod} movies[, (any suggestions|what do you "
+        "recommend)?]",
+        "[{greet}] something from {decade_np}[, {please}]",
+        "[{greet}] what are (some|the) (best|good) movies (from|of) {decade_np}?",
+        "[{greet}] I'm in a {decade_mod} mood[ (tonight|today)]",
+        "[{greet}] (can|could) you (recommend|suggest) (a movie|something) from {decade_np}?",
+    ),
+    "decade:old": (
+        "[{greet}] (I want|I'd like|looking for) (older stuff|something older|an older "
+        "movie), (like|maybe) from {decade_np}",
+        "[{greet}] I grew up (on|with) {decade_mod} movies and (miss|love) them[, any "
+        "(favorites|suggestions)?]",
+        "[{greet}] (feeling|I'm feeling) nostalgic, (anything|something) from {decade_np}?",
+    ),
+    "decade:new": (
+        "[{greet}] (any|got any) (good|decent) {decade_mod} movies (I might have missed|worth "
+        "watching)?",
+        "[{greet}] (I want|looking for) something (fairly|pretty) (recent|new), (like|say) "
+        "from {decade_np}",
+    ),
+    "era:classic": (
+        "[{greet}] I'm in the mood for (an old classic|something old school|an oldie|a real "
+        "classic)",
+        "[{greet}] (any|got any) good (old|classic|older) (movies|films)[ to recommend]?",
+        "[{greet}] I (love|like|prefer) (old|older|classic) (movies|films)[, the older the "
+        "better]",
+        "[{greet}] (I want|looking for) something older[, (nothing|not) too (recent|modern)]",
+        "[{greet}] what's a (good|great) classic (I should see|to watch)[ tonight]?",
+    ),
+    "era:recent": (
+        "[{greet}] (any|got any) good (new|recent) movies[ out there]?",
+        "[{greet}] what's (good|worth watching) that came out (recently|in the last few "
+        "years)?",
+        "[{greet}] I want something (new|recent|that came out lately)",
+        "[{greet}] I've seen (most of|all) the old stuff, (looking for|I want) something newer",
+    ),
+    "era:any": (
+        "[{greet}] looking for a (good|great) movie, (old or new|any era) is fine",
+        "[{greet}] (I'm|I am) open to (anything|old or new), just want a good movie",
+    ),
+    "tag": (
+        "[{greet}] (I'm|I am) (looking for|in the mood for) {tag}[ tonight]",
+        "[{greet}] (any|got any) (suggestions|recs) for {tag}?",
+        "[{greet}] (can|could) you (recommend|find me) {tag}?",
+    ),
+    "tag:noun": (
+        "[{greet}] (any|got any|know any) good (movies|films) about {tag_word}?",
+        "[{greet}] I'm (really into|obsessed with) {tag_word} (lately|right now)[, got "
+        "anything?]",
+        "[{greet}] I want something with {tag_word} in it",
+    ),
+    "tag:adj": (
+        "[{greet}] (any|got any) good {tag_word} (movies|films)?",
+        "[{greet}] I want something {tag_word}[ tonight]",
+        "[{greet}] I'm in the mood for something (really|kind of|a bit) {tag_word}",
+    ),
+    "like": (
+        "[{greet}] I (loved|really liked|just watched|really enjoyed) {like}[,] (and want|so "
+        "I'm looking for) something (similar|like it|along those lines)",
+        "[{greet}] (anything|something|got anything) like {like}?",
+        "[{greet}] {like} (is|was) (great|amazing|one of my favorites)(.|,) (Anything|Got "
+        "anything|Know anything) similar?",
+        "[{greet}] I'm looking for something like {like}[, {please}]",
+        "[{greet}] (can|could) you (recommend|suggest) something similar to {like}?",
+        "[{greet}] what would you recommend (to a fan of|to someone who loved|if I liked) "
+        "{like}?",
+        "[{greet}] I [just ](saw|watched) {like} (again|last night|recently) and want more "
+        "like it",
+    ),
+    "avoid": (
+        f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
+        "[{greet}] (any|got any) (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
+        "[{greet}] I (don't|do not) (like|care for) {avoid_pl}, (so|but) what (have you "
+        "got|do you suggest)?",
+        "[{greet}] (anything|something) except {avoid_pl}[, {please}]",
+        "[{greet}] I need a movie (for tonight|to watch). {pref}",
+    ),
+}
+
+PRO: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(I'm|I am) open to (anything|suggestions)[ really]",
+        "(honestly|to be honest), (anything|whatever) good (works|is fine)",
+        "I [just ]want something (good|fun|entertaining)",
+        "(I'm|I am) not (too|very) picky",
+    ),
+    "facet": (
+        "{pref}",
+        "(also|oh and|btw|by the way), {pref}",
+        "I should (mention|say|add) [that ]{pref}",
+        "(just so you know|fyi), {pref}",
+        "{pref}[, if that helps]",
+        "(I'd prefer|I'm leaning towards|I'd go for) {want}",
+        "(I guess|I think) I'm (more|mostly) (in the mood for|looking for) {want}",
+        "(ideally|preferably) {want}",
+        "(well|hmm), {pref}[ (really|mostly)]",
+        "{pref}[, so keep that in mind]",
+        "@hes (I think|maybe) {want} (would be good|would work)?",
+        "@pos (oh|ooh), {pref}!",
+        "oh, and {want} (would be|is) (ideal|best)",
+    ),
+    "genre": (
+        "I [really ](like|love|enjoy) {genre_pl}",
+        "{genre_pl} are my (favorite|thing|go-to)",
+        "{genre_mass} is (my favorite|my thing|what I usually watch)",
+        "I've been (on a|in a) {genre_mod} (kick|mood) lately",
+        "(mostly|usually) I watch {genre_pl}",
+        "I'm a (big|huge) fan of {genre_pl}[, always have been]",
+        "(I'm|I am) (in the mood for|feeling like) {genre_sg}",
+    ),
+    "decade": (
+        "I (like|prefer|love) movies from {decade_np}",
+        "{decade_mod} movies are (my favorite|the best)",
+        "(preferably|ideally) something from {decade_np}",
+        "(something|anything) from {decade_np} would be (great|nice|good)",
+    ),
+    "decade:old": (
+        "I grew up in {decade_np}, so I (love|miss) that stuff",
+        "(older stuff|the older ones), like {decade_np}, (are|is) my thing",
+    ),
+    "era:classic": (
+        "I (prefer|like|love) older (movies|films)",
+        "(new|modern) movies (don't|just don't) do it for me",
+        "the classics are (more my thing|my favorite)",
+    ),
+    "era:recent": (
+        "I prefer newer (stuff|movies)",
+        "(nothing|not) too old (please|if possible)",
+        "I like recent (movies|stuff) (better|more)",
+    ),
+    "era:any": ("I don't care (how old it is|when it came out)", "old or new, doesn't matter"),
+    "tag:noun": (
+        "I'm [really ]into {tag_word}",
+        "I love (movies|anything) (about|with) {tag_word}",
+        "(something|anything) with {tag_word} would be (great|cool|nice)",
+    ),
+    "tag:adj": (
+        "I like my movies {tag_word}",
+        "I love {tag_word} (movies|films|stuff)",
+        "the more {tag_word} the better",
+    ),
+    "like": (
+        "I (loved|really liked|enjoyed) {like}",
+        "{like} (is|was) (one of my favorites|great|awesome|amazing)",
+        "(think|something) along the lines of {like}",
+        "I watched {like} (recently|last week|a while ago) and (loved|really liked) it",
+        "my favorite [movie ]is probably {like}",
+        "(for example|for reference), I (loved|liked) {like}",
+    ),
+    "avoid": (
+        "I (don't|really don't) (like|care for) {avoid_pl}",
+        "no {avoid_pl} (please|though|for me)",
+        "I (can't stand|hate) {avoid_pl}",
+        "{avoid_pl} (aren't|are not) my thing",
+        "(just|but) (nothing|no) {avoid_mass}[ please]",
+        "anything but {avoid_mass}",
+    ),
+}
+
+ANS: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(I'm not sure|no idea|not really|I don't know), (anything|whatever) (is fine|works)",
+        "(no preference|I'm open)[ really]",
+        "(hmm|um) (anything|whatever) (good|you like)",
+        "(doesn't matter|I don't mind) (really|honestly)",
+        "@hes (hmm|um), (not sure|hard to say)[, (anything|whatever) (works|is fine)]",
+        "@blunt (whatever|anything|don't care)",
+        "(surprise me|you pick)",
+    ),
+    "facet": (
+        "{pref}",
+        "(yes|yeah|sure|well|hmm), {pref}",
+        "(I'd say|probably|I guess) {want}",
+        "{want}[, I think]",
+        "{want} (for sure|definitely|would be good|would be great)",
+        "(not sure|hard to say), (maybe|probably) {want}",
+        "I think {want} would be (best|good|nice)",
+        "@blunt {want}",
+        "@polite (good question|hmm, let me think)(!|.|...) {pref}",
+        "{hedge} {want}",
+        "(yeah|yes), {want}[ {please}]",
+        "(I'm|I am) (thinking|leaning towards) {want}",
+    ),
+    "genre": (
+        "(probably|definitely) {genre_mass}",
+        "{genre_pl}, (mostly|always)",
+        "(I like|I'd go with) {genre_pl}",
+        "(mostly|usually) {genre_mass}[, I guess]",
+    ),
+    "decade": (
+        "(something|anything) from {decade_np}",
+        "{decade_mod}[ stuff] (I think|for sure|ideally)",
+        "(preferably|ideally) {decade_np}",
+    ),
+    "era:classic": ("(older|old) (ones|stuff)[, for sure]", "the older the better",
+                    "(a classic|classics|something old)[ please]"),
+    "era:recent": ("(newer|new) (stuff|ones)[ {please}]", "something (recent|newer)[, I think]",
+                   "(recent|new) (ones|releases), (nothing|not) too old"),
+    "era:any": ("(doesn't matter|I don't mind|either is fine), old or new",),
+    "tag:noun": ("(something|anything) with {tag_word}", "(maybe|ideally) {tag_word}"),
+    "tag:adj": ("(something|anything) {tag_word}", "(the more|really) {tag_word}[ the better]"),
+    "like": (
+        "I (liked|loved) {like}[, so something like that]",
+        "(like|maybe like|kind of like) {like}",
+        "(the last one I loved was|I recently loved) {like}",
+    ),
+    "avoid": (
+        "(anything but|just no) {avoid_mass}",
+        "(not|no) {avoid_pl}, (that's all|otherwise I'm open)",
+        "(as long as it's not|just not) {avoid_sg}",
+    ),
+}
+
+REF: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(let me|I'll) rephrase that",
+        "(that's|that is) not (quite|exactly) what I meant",
+        "(hmm|no), (let me|I'll) (try|say it) (differently|another way)",
+        "(sorry|oops), I (wasn't clear|didn't explain that well)",
+    ),
+    "facet": (
+        "(actually|sorry|wait), (I meant|what I meant was|I mean) {want}",
+        "let me (rephrase|put it differently|try again). {pref}",
+        "(no|nah|not quite), (more like|I was thinking) {want}",
+        "(to be clearer|to clarify), {pref}",
+        "maybe I wasn't clear, {pref}",
+        "(I guess|what) I'm [really ](after|looking for) is {want}",
+        "(let me|I'll) be more specific, {want}",
+        "(ok|okay) (let me try|I'll try) (that|this) again, I (want|need) {want}",
+        "(sorry|oops), I should have said {want}",
+        "(not that|not exactly), (I'm|I am) (after|looking for) {want}",
+        "(what I mean is|I mean), {pref}",
+        "@blunt no, {want}",
+        "@polite sorry, (let me|I'll) (rephrase|clarify), I'd like {want}",
+        "(hmm|ok) (close|almost), but I (was thinking|meant) {want}",
+    ),
+    "genre": (
+        "(I meant|I was thinking) more (like|of) {genre_sg}",
+        "(when I said that|I mean) I (want|meant) {genre_pl}",
+    ),
+    "decade": ("(I mean|I meant) (stuff|movies) from {decade_np}",
+               "(no|sorry), {decade_mod} (movies|stuff) is what I meant"),
+    "like": ("(I mean|I meant) (something|stuff) more like {like}",),
+    "avoid": ("(I mean|I meant) (something|anything) that isn't {avoid_sg}",),
+}
+
+STO: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(let's|can we) start over",
+        "(never mind|forget it), let's try something (else|different)",
+        "(ok|hmm) can we start fresh?",
+        "(let's|can we) (scrap|forget) (all that|that) and start again?",
+    ),
+    "facet": (
+        "(ok|okay|alright|actually), (let's (try|do) something (different|else)[ (entirely|"
+        "completely)].|can we (try|do) something (different|else)?) {pref}",
+        "(never mind|forget) (that|those), (how about|what about) {want}?",
+        "(let's|can we) start over. (I want|Looking for) {want}",
+        "(scratch|forget) that. (what about|how about) {want}?",
+        "(change of plans|changed my mind), (I'm in the mood for|now I want) {want}",
+        "(on second thought|actually), (I'd rather watch|I'd like|I want) {want}",
+        "(totally|completely) different (question|request), (do you have|any ideas for) {want}?",
+        "(ok|ok so) (new|different) (idea|plan), {want}[ {please}]",
+        "(let's|let me) (try|go) a different (direction|way). {pref}",
+        "@neg (ugh|meh), forget (that|it). {want}?",
+        "@polite (sorry|apologies), can we start over? {pref}",
+        "(actually|hmm), let's switch gears. {pref}",
+    ),
+    "genre": ("(forget that|never mind), (any|got any) good {genre_pl}?",
+              "(new idea|actually), (what about|how about) {genre_pl} (instead|now)?"),
+    "like": ("(forget that|never mind), (anything|something) like {like} (instead|then)?",),
+}
+
+ASK: dict[str, tuple[str, ...]] = {
+    "any": (
+        "what (would|do) you (recommend|suggest)?",
+        "what's your favorite (movie|film)[ (of all time|lately)]?",
+        "what would you (watch|pick) (tonight|if you were me)?",
+        "(have you seen|did you see) anything good lately?",
+        "what (do|would) you think?",
+        "(which|what) one (would|do) you (pick|choose|recommend)?",
+        "(what's|what is) the best (movie|thing) you've seen (lately|recently|this year)?",
+        "do you have a favorite?",
+        "what kind of movies do you like?",
+        "(what's|what is) your (go-to|top) (pick|recommendation)?",
+        "is there anything you'd [personally ]recommend?",
+        "@polite (if you don't mind me asking|just curious), what do you (like to watch|watch)?",
+        "(which|what) (would|do) you (say|think) is (better|best)?",
+        "what would you watch (on a rainy day|on a Friday night)?",
+        "@hes (I can't decide|I'm torn), what do you think?",
+    ),
+    "genre": (
+        "what's your favorite {genre_mod} (movie|film)?",
+        "do you (like|watch) {genre_pl}?",
+        "what's the best {genre_mod} movie you've seen?",
+        "are you a fan of {genre_pl}?",
+        "(which|what) {genre_pl} do you (like|love|recommend)?",
+    ),
+    "item": (
+        "have you seen {item}? (is it|was it) (good|any good|worth it)?",
+        "what did you think of {item}?",
+        "(would|do) you (recommend|like) {item}?",
+        "is {item} (any good|worth watching)[ in your opinion]?",
+        "(did|do) you [personally ](like|enjoy) {item}?",
+        "(which|what) (did|do) you like (better|more), {item} or (the other one|the others)?",
+    ),
+}
+
+CON: dict[str, tuple[str, ...]] = {
+    "any": (
+        "(any|got any) (more|other) (suggestions|ideas|options|recommendations)?",
+        "what else (do you have|have you got|you got)?",
+        "(can|could) you (give me|suggest|recommend) (a few|some|a couple) more?",
+        "anything else[ (like that|along those lines)]?",
+        "(more|more like that)[, {please}]",
+        "(ok|okay|alright|cool), (what else|anything else)?",
+        "(and|any) others?",
+        "(keep them coming|keep going)[!]",
+        "what other (movies|films) (would you suggest|do you like)?",
+        "(do you have|got) (another|one more|any more) (suggestion|option|idea)?",
+        "@hes (hmm|not sure), (maybe|can you) (show me|give me) a few more (options|ideas)?",
+        "(that's|those are) (good|nice), but (what else|anything else)?",
+        "@polite (could|would) you (suggest|recommend) a few more[ {please}]?",
+        "@blunt next",
+        "@blunt (more|others)?",
+        "(I'd like|I want) (to see|to hear) (more|a few more) (options|ideas)",
+        "(what|anything) else (comes to mind|you can think of)?",
+        "(those|these) (sound|look) (ok|good), (any|got) (more|others)?",
+        "(give me|show me) (a couple|a few) more[ {please}]",
+        "(hmm|ok), (what about|how about) (some|a few) other (options|ones)?",
+    ),
+    "genre": (
+        "(any|got any) other {genre_pl}?",
+        "(more|a few more) {genre_pl}[, {please}]",
+        "what other {genre_pl} (do you know|would you suggest)?",
+    ),
+}
+
+BANK: dict[str, dict[str, tuple[str, ...]]] = {
+    "IQU": IQU, "PRO": PRO, "ANS": ANS, "REF": REF, "STO": STO, "ASK": ASK, "CON": CON,
+}
