@@ -12,11 +12,12 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from simworld.catalog import Catalog, normalize
+from simworld.crs.client import CRSClient
 from simworld.crs.protocol import CRSReply
 from simworld.errors import SimworldError
 from simworld.latents.intents import CLOSE, START
@@ -25,14 +26,6 @@ from simworld.latents.policy import IntentPolicy
 from simworld.records import TerminationReason
 from simworld.users.base import Exchange, TurnContext, UserModel
 from simworld.users.goal import Goal, GoalState, make_state
-
-
-class CRSClient(Protocol):
-    name: str
-
-    async def turn(self, session_id: str, user_id: str, text: str) -> CRSReply: ...
-
-    async def end_session(self, session_id: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +86,7 @@ async def run_session(
             prev = START
             last_reply: CRSReply | None = None
             for turn_index in range(spec.max_turns):
+                context = state.context  # the dialogue state the intent is chosen in
                 intent = policy.choose(prev, state, turn_index, rng)
                 slots = state.plan(intent, rng)
                 ctx = TurnContext(
@@ -121,7 +115,7 @@ async def run_session(
                 state.observe(turn_index, intent, slots, reply)
                 intents.append(intent)
                 turns.append(
-                    _turn_row(spec, turn_index, intent, state.context, slots, utt.text, utt.meta,
+                    _turn_row(spec, turn_index, intent, context, slots, utt.text, utt.meta,
                               reply, leaked)
                 )
                 history.append(Exchange(utt.text, reply.text, intent))
