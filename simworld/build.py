@@ -23,8 +23,9 @@ import aiohttp
 import numpy as np
 
 from simworld.catalog import Catalog
-from simworld.engine.session import CRSClient
+from simworld.crs.client import CRSClient
 from simworld.errors import ConfigError, DataError
+from simworld.latents.intents import DEFAULT_INTENTS
 from simworld.latents.persona import TRAIT_LEVELS, Persona, Style, Traits
 from simworld.latents.policy import IntentPolicy, make_policy
 from simworld.latents.sampling import (
@@ -93,25 +94,36 @@ def sample_style(rng: np.random.Generator, cal: Mapping[str, Any] | None, cfg: A
     if cal is None:
         return Style()
     d = cal["style_defaults"]
+    rates = cal["rates"]
     users = cal.get("per_user", {})
     lc_sd = float(users.get("lowercase_start_rate", {}).get("std_between", 0.2))
     mu_sd = float(users.get("words_mu", {}).get("std_between", 0.24))
-    lc_mean = min(0.98, float(d["lowercase_rate"]) * cfg.lowercase_scale)
-    lowercase = _beta(rng, lc_mean, lc_sd)
-    all_lower_ratio = float(d["all_lower_rate"]) / max(float(d["lowercase_rate"]), 1e-6)
+    # One lower-case habit per agent (mean and between-seeker spread as measured); part of it
+    # is whole turns in lower case, the rest only the first letter.
+    habit = _beta(rng, min(0.98, float(d["lowercase_rate"]) * cfg.lowercase_scale), lc_sd)
+    all_lower = habit * float(d["all_lower_rate"]) / max(float(d["lowercase_rate"]), 1e-6)
+    first_only = (habit - all_lower) / max(1.0 - all_lower, 1e-6)
+    # The style applies "!" first, then drops the final mark of the other turns: match the
+    # measured share of non-question turns without a final mark.
+    no_final = float(rates.get("no_final_punct_without_question", d["no_final_punct_rate"]))
+    no_final /= max(1.0 - float(d["exclaim_rate"]), 1e-6)
     # Population sigma = sqrt(within^2 + between^2 + verbosity^2): keep the total as measured.
     within = math.sqrt(max(float(d["words_sigma"]) ** 2 - mu_sd**2 - VERBOSITY_VAR, 0.2))
     return Style(
         words_mu=float(d["words_mu"]) + math.log(cfg.length_scale) + float(rng.normal(0, mu_sd)),
         words_sigma=within,
-        lowercase_rate=lowercase,
-        all_lower_rate=min(1.0, lowercase * all_lower_ratio),
-        no_final_punct_rate=_beta(rng, float(d["no_final_punct_rate"]), 0.2),
+        lowercase_rate=first_only,
+        all_lower_rate=all_lower,
+        no_final_punct_rate=_beta(rng, min(no_final, 0.95), 0.2),
         typo_rate=min(0.9, float(d["typo_rate"]) * cfg.typo_scale),
         filler_rate=float(d["filler_rate"]),
         exclaim_rate=float(d["exclaim_rate"]),
     )
 
+
+# Multiplier on target lengths for the template model, chosen so the quickstart population's
+# mean words per turn matches the real seekers' (10.25); see docs/calibration.md.
+TEMPLATE_LENGTH_GAIN = 1.4
 
 # Variance of the verbosity trait's log-length shift in the default trait mix (see the
 # template user model); subtracted so the population's spread of lengths stays as measured.
@@ -205,7 +217,11 @@ def make_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
     cal = style_calibration() if scenario.style.calibration == "redial" else None
     shift = intent_length_shift(cal) if cal else None
     if cfg.kind == "template":
-        return TemplateUserModel(intent_length_shift=shift)
+        # The phrase bank compresses lengths towards its phrases' natural size; this gain
+        # (measured: docs/calibration.md, "Template length gain") restores the real mean.
+        gain = math.log(TEMPLATE_LENGTH_GAIN)
+        tshift = {c: (shift or {}).get(c, 0.0) + gain for c in DEFAULT_INTENTS}
+        return TemplateUserModel(intent_length_shift=tshift)
     common: dict[str, Any] = {
         "temperature": cfg.temperature,
         "top_p": cfg.top_p,
