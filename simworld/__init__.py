@@ -1,4 +1,4 @@
-"""simworld: simulate populations of latent-conditioned users talking to conversational recommenders.
+"""simworld: populations of latent-conditioned users talking to conversational recommenders.
 
 The public API is listed in ``__all__``; everything else is internal and may change.
 """

@@ -162,7 +162,9 @@ def sample_population(scenario: Scenario, catalog: Catalog) -> list[AgentLatents
     out: list[AgentLatents] = []
     for i in range(n):
         arng = rng_for(seed, SEED_AGENT, i)
-        fav = sample_genres(arng, catalog.genres, fav_w, p.favourite_genres.min, p.favourite_genres.max)
+        fav = sample_genres(
+            arng, catalog.genres, fav_w, p.favourite_genres.min, p.favourite_genres.max
+        )
         bad = sample_genres(
             arng, catalog.genres, bad_w, p.disliked_genres.min, p.disliked_genres.max, exclude=fav
         )
@@ -240,8 +242,8 @@ def make_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
                 f"environment variable {cfg.api_key_env} is not set", field="user_model.api_key_env"
             )
         return OpenAIUserModel(  # type: ignore[no-any-return]
-            base_url=cfg.base_url,
-            model=cfg.model,
+            base_url=str(cfg.base_url),  # validated: kind openai needs base_url and model
+            model=str(cfg.model),
             api_key_env=cfg.api_key_env,
             max_in_flight=cfg.max_in_flight,
             rate_limit=cfg.rate_limit,

@@ -24,7 +24,9 @@ def _parse_set(values: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in values:
         if "=" not in item:
-            raise SimworldError(f"--set: expected KEY=VALUE (e.g. population.size=50), got {item!r}")
+            raise SimworldError(
+                f"--set: expected KEY=VALUE (e.g. population.size=50), got {item!r}"
+            )
         key, raw = item.split("=", 1)
         out[key.strip()] = yaml.safe_load(raw)
     return out
@@ -46,7 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = Console()
     err.print(
         f"[bold]simworld[/] {__version__} · scenario [cyan]{scenario.name}[/] · "
-        f"{scenario.population.size} agents · {scenario.schedule.ticks} ticks · seed {scenario.seed}"
+        f"{scenario.population.size} agents · {scenario.schedule.ticks} ticks · "
+        f"seed {scenario.seed}"
     )
     base = Path(args.scenario).resolve().parent
     try:
@@ -78,8 +81,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             status = 2
         else:
-            print(f"{path}: ok ({s.name}: {s.population.size} agents, {s.schedule.ticks} ticks, "
-                  f"{len(s.endpoints)} endpoint(s), user model {s.user_model.kind})")
+            print(
+                f"{path}: ok ({s.name}: {s.population.size} agents, {s.schedule.ticks} ticks, "
+                f"{len(s.endpoints)} endpoint(s), user model {s.user_model.kind})"
+            )
     return status
 
 
@@ -109,6 +114,50 @@ def cmd_serve_crs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _need_analysis() -> None:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise SimworldError(
+            "this command needs the analysis extra: pip install 'simworld[analysis]'"
+        ) from None
+
+
+def _run_dir(path: str) -> Path:
+    run = Path(path)
+    if not (run / "manifest.json").is_file():
+        raise SimworldError(f"{path}: not a simworld run directory (no manifest.json)")
+    return run
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    _need_analysis()
+    from simworld.compare import compare, format_compare
+    from simworld.store import write_json_atomic
+
+    run = _run_dir(args.run)
+    result = compare(run, args.real, args.format, seed=args.seed)
+    Console().print(format_compare(result))
+    if args.json:
+        write_json_atomic(Path(args.json), result)
+        print(f"metrics written to {args.json}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _need_analysis()
+    from simworld.datasets import load_dialogues
+    from simworld.report import build_report, summarize
+
+    run = _run_dir(args.run)
+    real = load_dialogues(args.real, args.format) if args.real else None
+    index = build_report(run, real=real, seed=args.seed)
+    metrics = json.loads((index.parent / "metrics.json").read_text())
+    print(summarize(metrics))
+    print(f"report: {index}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="simworld",
@@ -121,8 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("scenario", help="scenario YAML file")
     r.add_argument("--out", help="output directory (default: the scenario's output.dir)")
     r.add_argument("--seed", type=int, help="override the scenario seed")
-    r.add_argument("--set", action="append", metavar="KEY=VALUE",
-                   help="override a scenario field, e.g. --set population.size=50 (repeatable)")
+    r.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a scenario field, e.g. --set population.size=50 (repeatable)",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_run)
 
@@ -136,6 +189,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--catalog", help="catalog CSV (default: the bundled movie catalog)")
     s.add_argument("--strategy", choices=["preference", "popularity"], default="preference")
     s.set_defaults(func=cmd_serve_crs)
+
+    from simworld.datasets import FORMATS
+
+    c = sub.add_parser("compare", help="realism of a run's user turns against real sessions")
+    c.add_argument("run", help="run directory (written by simworld run)")
+    c.add_argument("--real", required=True, help="file of real dialogues")
+    c.add_argument("--format", required=True, choices=sorted(FORMATS), help="format of --real")
+    c.add_argument("--json", help="also write the metrics to this JSON file")
+    c.add_argument("--seed", type=int, default=0, help="seed for splits and bootstraps")
+    c.set_defaults(func=cmd_compare)
+
+    rp = sub.add_parser("report", help="write RUN/report/index.html and metrics.json")
+    rp.add_argument("run", help="run directory (written by simworld run)")
+    rp.add_argument("--real", help="optional real dialogues to compare against")
+    rp.add_argument("--format", choices=sorted(FORMATS), help="format of --real")
+    rp.add_argument("--seed", type=int, default=0)
+    rp.set_defaults(func=cmd_report)
 
     sc = sub.add_parser("schema", help="print the scenario JSON Schema")
     sc.set_defaults(func=cmd_schema)

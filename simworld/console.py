@@ -27,7 +27,9 @@ class RichProgress:
             TextColumn("[bold]tick {task.fields[tick]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("sessions · success {task.fields[success]:.0%} · errors {task.fields[errors]}"),
+            TextColumn(
+                "sessions · success {task.fields[success]:.0%} · errors {task.fields[errors]}"
+            ),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=console,
@@ -73,7 +75,9 @@ def summary_table(summary: dict[str, Any], title: str) -> Table:
     t.add_row("mean satisfaction", f"{summary['mean_satisfaction']:.2f}")
     t.add_row(
         "terminations",
-        ", ".join(f"{k} {v}" for k, v in sorted(summary["terminations"].items(), key=lambda p: -p[1])),
+        ", ".join(
+            f"{k} {v}" for k, v in sorted(summary["terminations"].items(), key=lambda p: -p[1])
+        ),
     )
     total = sum(summary["intents"].values()) or 1
     t.add_row(
@@ -85,9 +89,12 @@ def summary_table(summary: dict[str, Any], title: str) -> Table:
     errs = summary["errors_by_kind"]
     t.add_row(
         "errors",
-        f"{summary['errors']}" + (" (" + ", ".join(f"{k} {v}" for k, v in errs.items()) + ")" if errs else ""),
+        f"{summary['errors']}"
+        + (" (" + ", ".join(f"{k} {v}" for k, v in errs.items()) + ")" if errs else ""),
     )
     if len(summary["endpoints"]) > 1:
         for name, e in summary["endpoints"].items():
-            t.add_row(f"endpoint {name}", f"{e['sessions']} sessions · success {e['success_rate']:.1%}")
+            t.add_row(
+                f"endpoint {name}", f"{e['sessions']} sessions · success {e['success_rate']:.1%}"
+            )
     return t

@@ -43,9 +43,18 @@ class PopulationConfig(_Strict):
     sampling: Literal["independent", "stratified"] = "stratified"
     # With stratified sampling: the latents whose joint grid is covered on purpose.
     strata: list[
-        Literal["age_band", "occupation", "era", "patience", "verbosity", "politeness", "mood",
-                "cooperativeness", "decisiveness"]
-    ] = Field(default_factory=lambda: ["era", "patience", "verbosity", "decisiveness"])
+        Literal[
+            "age_band",
+            "occupation",
+            "era",
+            "patience",
+            "verbosity",
+            "politeness",
+            "mood",
+            "cooperativeness",
+            "decisiveness",
+        ]
+    ] = ["era", "patience", "verbosity", "decisiveness"]  # pydantic copies list defaults
     seen_per_agent: NonNegInt = 15  # films each agent watched before the run (drives SEE)
 
 
@@ -63,13 +72,28 @@ class GenreCount(_Strict):
 
 class PersonaConfig(_Strict):
     age_band: Dist = Field(
-        default_factory=lambda: {"18-24": 0.25, "25-34": 0.3, "35-49": 0.25, "50-64": 0.13, "65+": 0.07}
+        default_factory=lambda: {
+            "18-24": 0.25,
+            "25-34": 0.3,
+            "35-49": 0.25,
+            "50-64": 0.13,
+            "65+": 0.07,
+        }
     )
     occupation: Dist = Field(
         default_factory=lambda: {
-            "student": 0.18, "teacher": 0.08, "nurse": 0.07, "software developer": 0.1,
-            "retail worker": 0.1, "engineer": 0.08, "retiree": 0.08, "artist": 0.05,
-            "accountant": 0.06, "chef": 0.05, "parent at home": 0.07, "sales manager": 0.08,
+            "student": 0.18,
+            "teacher": 0.08,
+            "nurse": 0.07,
+            "software developer": 0.1,
+            "retail worker": 0.1,
+            "engineer": 0.08,
+            "retiree": 0.08,
+            "artist": 0.05,
+            "accountant": 0.06,
+            "chef": 0.05,
+            "parent at home": 0.07,
+            "sales manager": 0.08,
         }
     )
     favourite_genres: GenreCount = Field(default_factory=GenreCount)
@@ -109,10 +133,12 @@ FacetKind = Literal["genre", "decade", "era", "tag", "like"]
 
 class GoalConfig(_Strict):
     popularity_bias: Annotated[float, Field(ge=0, le=3)] = 0.7
-    facets: list[FacetKind] = Field(default_factory=lambda: ["genre", "decade", "tag", "like"])
-    accept_threshold: dict[Literal["decisive", "hesitant", "open"], Share] = Field(
-        default_factory=lambda: {"decisive": 0.85, "hesitant": 0.7, "open": 0.5}
-    )
+    facets: list[FacetKind] = ["genre", "decade", "tag", "like"]
+    accept_threshold: dict[Literal["decisive", "hesitant", "open"], Share] = {
+        "decisive": 0.85,
+        "hesitant": 0.7,
+        "open": 0.5,
+    }
 
 
 class IntentsConfig(_Strict):
@@ -173,7 +199,9 @@ class EndpointConfig(_Strict):
         if self.kind != "embedded" and not self.url:
             raise ValueError(f"kind {self.kind} needs url")
         if self.kind == "generic" and (
-            self.request_body is None or not self.response_fields or "text" not in self.response_fields
+            self.request_body is None
+            or not self.response_fields
+            or "text" not in self.response_fields
         ):
             raise ValueError("kind generic needs request_body and response_fields with text")
         return self

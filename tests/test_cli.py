@@ -21,11 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 
 
-def simworld(*args: str, timeout: float = 300, env: dict[str, str] | None = None
-             ) -> subprocess.CompletedProcess[str]:
+def simworld(
+    *args: str, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simworld", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
         env={**os.environ, **(env or {})},
     )
 
@@ -46,7 +50,9 @@ def test_quickstart_tables(quickstart: Path) -> None:
     # 200 agents, half active on each of 3 days: one sessions row per session run.
     assert sessions.num_rows == 300
     assert len(set(sessions.column("session_id").to_pylist())) == 300
-    assert set(turns.column("session_id").to_pylist()) == set(sessions.column("session_id").to_pylist())
+    assert set(turns.column("session_id").to_pylist()) == set(
+        sessions.column("session_id").to_pylist()
+    )
     assert set(turns.column("intent").to_pylist()) <= set(DEFAULT_INTENTS)
     assert all(turns.column("user_text").to_pylist())
     # personas and goals visibly vary
@@ -82,7 +88,10 @@ def test_run_bad_scenario_exits_2_without_traceback(tmp_path: Path) -> None:
     proc = simworld("run", str(bad))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip() == f"error: {bad}: schedule.tick: unknown key 'tick'; did you mean 'ticks'?"
+    assert (
+        proc.stderr.strip()
+        == f"error: {bad}: schedule.tick: unknown key 'tick'; did you mean 'ticks'?"
+    )
 
 
 def test_bad_catalog_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -113,7 +122,10 @@ def test_serve_crs_speaks_protocol_v1() -> None:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "simworld", "serve-crs", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     try:
         assert proc.stdout is not None

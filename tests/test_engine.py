@@ -59,17 +59,29 @@ async def test_same_seed_same_latents_intents_and_texts(tmp_path: Path) -> None:
     s = scenario()
     await run_scenario(s, out_dir=tmp_path / "a")
     await run_scenario(s, out_dir=tmp_path / "b")
-    cols_s = ("session_id", "agent_id", "persona_occupation", "persona_favourite_genres",
-              "trait_patience", "goal_item_id", "goal_facets", "intents", "termination")
+    cols_s = (
+        "session_id",
+        "agent_id",
+        "persona_occupation",
+        "persona_favourite_genres",
+        "trait_patience",
+        "goal_item_id",
+        "goal_facets",
+        "intents",
+        "termination",
+    )
     cols_t = ("session_id", "turn_index", "intent", "user_text", "crs_text", "items")
     assert _key(table(tmp_path / "a", "sessions"), *cols_s) == _key(
-        table(tmp_path / "b", "sessions"), *cols_s)
+        table(tmp_path / "b", "sessions"), *cols_s
+    )
     assert _key(table(tmp_path / "a", "turns"), *cols_t) == _key(
-        table(tmp_path / "b", "turns"), *cols_t)
+        table(tmp_path / "b", "turns"), *cols_t
+    )
     other = scenario(seed=4)
     await run_scenario(other, out_dir=tmp_path / "c")
     assert _key(table(tmp_path / "a", "turns"), *cols_t) != _key(
-        table(tmp_path / "c", "turns"), *cols_t)
+        table(tmp_path / "c", "turns"), *cols_t
+    )
 
 
 async def test_endpoint_receives_only_text_and_opaque_ids(tmp_path: Path) -> None:
@@ -101,9 +113,19 @@ async def test_endpoint_receives_only_text_and_opaque_ids(tmp_path: Path) -> Non
 
 async def test_failing_endpoint_is_recorded_not_raised(tmp_path: Path) -> None:
     async with serve_test_crs() as srv:
-        s = scenario(endpoints=[{"name": "bad", "kind": "v1", "url": f"{srv.url}/status/503",
-                                 "retries": 1, "max_consecutive_errors": 2}],
-                     population={"size": 6}, schedule={"ticks": 1, "active_share": 1.0})
+        s = scenario(
+            endpoints=[
+                {
+                    "name": "bad",
+                    "kind": "v1",
+                    "url": f"{srv.url}/status/503",
+                    "retries": 1,
+                    "max_consecutive_errors": 2,
+                }
+            ],
+            population={"size": 6},
+            schedule={"ticks": 1, "active_share": 1.0},
+        )
         outcome = await run_scenario(s, out_dir=tmp_path)
     sessions, turns = table(tmp_path, "sessions"), table(tmp_path, "turns")
     assert len(sessions) == 6
@@ -115,8 +137,11 @@ async def test_failing_endpoint_is_recorded_not_raised(tmp_path: Path) -> None:
 
 async def test_interrupted_run_keeps_partial_output(tmp_path: Path) -> None:
     async with serve_test_crs() as srv:
-        s = scenario(endpoints=[{"name": "h", "kind": "v1", "url": f"{srv.url}/hang"}],
-                     population={"size": 4}, schedule={"ticks": 1, "active_share": 1.0})
+        s = scenario(
+            endpoints=[{"name": "h", "kind": "v1", "url": f"{srv.url}/hang"}],
+            population={"size": 4},
+            schedule={"ticks": 1, "active_share": 1.0},
+        )
         task = asyncio.create_task(run_scenario(s, out_dir=tmp_path))
         await srv.wait_for_requests(4, "/hang/")
         task.cancel()
@@ -130,10 +155,11 @@ async def test_interrupted_run_keeps_partial_output(tmp_path: Path) -> None:
 
 async def test_session_timeout_is_an_outcome(tmp_path: Path) -> None:
     async with serve_test_crs() as srv:
-        s = scenario(endpoints=[{"name": "h", "kind": "v1", "url": f"{srv.url}/hang",
-                                 "timeout_s": 30}],
-                     population={"size": 2},
-                     schedule={"ticks": 1, "active_share": 1.0, "session_timeout_s": 0.2})
+        s = scenario(
+            endpoints=[{"name": "h", "kind": "v1", "url": f"{srv.url}/hang", "timeout_s": 30}],
+            population={"size": 2},
+            schedule={"ticks": 1, "active_share": 1.0, "session_timeout_s": 0.2},
+        )
         await run_scenario(s, out_dir=tmp_path)
     assert {x["termination"] for x in table(tmp_path, "sessions")} == {"timeout"}
 

@@ -25,8 +25,12 @@ CAT = Catalog(ITEMS)
 
 
 def state(decisive: float = 0.6) -> GoalState:
-    goal = Goal(CAT.get("t"), (Facet("genre", "Comedy"), Facet("decade", "1990")), decisive,
-                disliked_genres=("Horror",))
+    goal = Goal(
+        CAT.get("t"),
+        (Facet("genre", "Comedy"), Facet("decade", "1990")),
+        decisive,
+        disliked_genres=("Horror",),
+    )
     return make_state(goal, CAT, frozenset({"s"}), patience_turns=4)
 
 

@@ -49,8 +49,7 @@ def test_stratified_matches_quota_exactly_and_spreads_over_cells() -> None:
     rng = np.random.default_rng(3)
     n = 300
     first = draw_column({"x": 0.5, "y": 0.5}, n, rng, stratified=True)
-    second = draw_column({"r": 0.9, "s": 0.1}, n, rng, stratified=True,
-                         cells=[(v,) for v in first])
+    second = draw_column({"r": 0.9, "s": 0.1}, n, rng, stratified=True, cells=[(v,) for v in first])
     assert Counter(second) == {"r": 270, "s": 30}
     # the rare level is dealt evenly across the cells of the first attribute
     by_cell = Counter(f for f, s in zip(first, second, strict=True) if s == "s")
@@ -61,8 +60,13 @@ def test_stratified_covers_every_cell_of_the_strata_grid(catalog: Catalog) -> No
     def cells(mode: str) -> int:
         s = validate_scenario({"population": {"size": 100, "sampling": mode}, "seed": 5})
         lat = sample_population(s, catalog)
-        return len({(a.traits.patience, a.traits.decisiveness, a.traits.verbosity, a.persona.era)
-                    for a in lat})
+        return len(
+            {
+                (a.traits.patience, a.traits.decisiveness, a.traits.verbosity, a.persona.era)
+                for a in lat
+            }
+        )
+
     assert cells("stratified") == 81  # 3 x 3 x 3 x 3: every corner, however rare
     assert cells("independent") < 81
 
@@ -85,9 +89,16 @@ def test_goal_is_consistent_with_persona_and_never_a_seen_film(catalog: Catalog)
     rng = np.random.default_rng(0)
     hits = 0
     for a in lat:
-        g = sample_goal(rng, catalog, a.persona, exclude=a.seen_items,
-                        facet_kinds=["genre", "decade", "tag", "like"], popularity_bias=0.7,
-                        accept_threshold=0.8, seen=a.seen_items)
+        g = sample_goal(
+            rng,
+            catalog,
+            a.persona,
+            exclude=a.seen_items,
+            facet_kinds=["genre", "decade", "tag", "like"],
+            popularity_bias=0.7,
+            accept_threshold=0.8,
+            seen=a.seen_items,
+        )
         assert g.target.item_id not in a.seen_items
         assert not set(g.target.genres) & set(a.persona.disliked_genres)
         hits += bool(set(g.target.genres) & set(a.persona.favourite_genres))

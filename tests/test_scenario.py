@@ -25,20 +25,31 @@ def _load(tmp_path: Path, text: str) -> Scenario:
         ("population:\n  size: 0\n", "population.size: expected an integer > 0, got 0"),
         ("population:\n  sise: 10\n", "population.sise: unknown key 'sise'; did you mean 'size'?"),
         ("populaton: {}\n", "populaton: unknown key 'populaton'; did you mean 'population'?"),
-        ("schedule:\n  active_share: 1.5\n",
-         "schedule.active_share: expected a number > 0 and <= 1, got 1.5"),
-        ("user_model:\n  kind: gpt\n",
-         'user_model.kind: expected one of "template", "openai", "local", got "gpt"'),
+        (
+            "schedule:\n  active_share: 1.5\n",
+            "schedule.active_share: expected a number > 0 and <= 1, got 1.5",
+        ),
+        (
+            "user_model:\n  kind: gpt\n",
+            'user_model.kind: expected one of "template", "openai", "local", got "gpt"',
+        ),
         ("endpoints:\n  - name: a\n    kind: v1\n", "endpoints[0]: kind v1 needs url"),
         ("endpoints: []\n", "endpoints: expected at least 1 item, got []"),
-        ("traits:\n  patience: {lo: 1}\n",
-         "traits.patience.lo: unknown level 'lo'; allowed: low, medium, high; did you mean 'low'?"),
-        ("persona:\n  age_band: {'18-24': -1}\n",
-         "persona.age_band.18-24: expected a number >= 0, got -1"),
+        (
+            "traits:\n  patience: {lo: 1}\n",
+            "traits.patience.lo: unknown level 'lo'; allowed: low, medium, high; "
+            "did you mean 'low'?",
+        ),
+        (
+            "persona:\n  age_band: {'18-24': -1}\n",
+            "persona.age_band.18-24: expected a number >= 0, got -1",
+        ),
         ("seed: 1.5\n", "seed: expected an integer >= 0, got 1.5"),
         ("user_model:\n  kind: openai\n", "user_model: kind openai needs base_url and model"),
-        ("endpoints:\n  - {name: a}\n  - {name: a}\n",
-         "endpoints: endpoint names must be unique; repeated: a"),
+        (
+            "endpoints:\n  - {name: a}\n  - {name: a}\n",
+            "endpoints: endpoint names must be unique; repeated: a",
+        ),
         ("- 1\n- 2\n", "expected a mapping of sections at the top level, got [1, 2]"),
         ("population: {size: [}\n", "invalid YAML"),
     ],
@@ -56,7 +67,10 @@ def test_bad_scenarios_get_one_line_errors(tmp_path: Path, yaml_text: str, messa
 def test_error_message_verbatim(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as exc:
         _load(tmp_path, "population:\n  size: ten\n")
-    assert str(exc.value) == f'{tmp_path / "x.yaml"}: population.size: expected an integer > 0, got "ten"'
+    assert (
+        str(exc.value)
+        == f'{tmp_path / "x.yaml"}: population.size: expected an integer > 0, got "ten"'
+    )
 
 
 def test_missing_file() -> None:
@@ -79,6 +93,15 @@ def test_shipped_scenarios_validate(path: Path) -> None:
 
 def test_json_schema_lists_sections() -> None:
     schema = scenario_json_schema()
-    for section in ("population", "persona", "traits", "goal", "intents", "user_model",
-                    "endpoints", "schedule", "output"):
+    for section in (
+        "population",
+        "persona",
+        "traits",
+        "goal",
+        "intents",
+        "user_model",
+        "endpoints",
+        "schedule",
+        "output",
+    ):
         assert section in schema["properties"]

@@ -35,9 +35,7 @@ class AgentState:
 class UserAgent(mesa.Agent):  # type: ignore[misc]
     """One simulated person: latents fixed at creation, state updated after each session."""
 
-    def __init__(
-        self, model: Population, index: int, agent_id: str, latents: AgentLatents
-    ) -> None:
+    def __init__(self, model: Population, index: int, agent_id: str, latents: AgentLatents) -> None:
         super().__init__(model)
         self.index = index  # position in the population; keys the agent's seed streams
         self.agent_id = agent_id

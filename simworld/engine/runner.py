@@ -12,6 +12,7 @@ written. On interruption (Ctrl-C / cancellation) in-flight sessions are recorded
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import platform
 import time
@@ -76,8 +77,12 @@ async def run_scenario(
     catalog = build.load_catalog(scenario.catalog, base=base_dir)
     policy = build.make_intent_policy(scenario, base_dir)
     latents = build.sample_population(scenario, catalog)
-    population = Population(latents, seed=scenario.seed, active_share=scenario.schedule.active_share)
-    user_model = (user_model_factory or (lambda: build.make_user_model(scenario.user_model, scenario)))()
+    population = Population(
+        latents, seed=scenario.seed, active_share=scenario.schedule.active_share
+    )
+    user_model = (
+        user_model_factory or (lambda: build.make_user_model(scenario.user_model, scenario))
+    )()
     run_id = make_run_id(scenario)
     writer = RunWriter(out_dir, batch_rows=scenario.output.batch_rows)
     stats = RunStats()
@@ -87,12 +92,14 @@ async def run_scenario(
     endpoints_desc: list[dict[str, object]] = []
     try:
         connector = aiohttp.TCPConnector(limit=0)
-        async with aiohttp.ClientSession(connector=connector) as http, build.open_endpoints(
-            scenario, catalog, http
-        ) as endpoints:
+        async with (
+            aiohttp.ClientSession(connector=connector) as http,
+            build.open_endpoints(scenario, catalog, http) as endpoints,
+        ):
             endpoints_desc = [e.description for e in endpoints]
-            ticker = _Ticker(scenario, catalog, policy, user_model, endpoints, run_id, writer,
-                             stats, progress)
+            ticker = _Ticker(
+                scenario, catalog, policy, user_model, endpoints, run_id, writer, stats, progress
+            )
             try:
                 for tick in range(scenario.schedule.ticks):
                     active = population.begin_tick()
@@ -112,8 +119,15 @@ async def run_scenario(
     await user_model.aclose()
     summary = stats.summary()
     manifest = _manifest(
-        scenario, run_id, started_at, time.perf_counter() - started, summary, interrupted,
-        user_model, endpoints_desc, catalog,
+        scenario,
+        run_id,
+        started_at,
+        time.perf_counter() - started,
+        summary,
+        interrupted,
+        user_model,
+        endpoints_desc,
+        catalog,
     )
     path = writer.finalize(manifest)
     return RunOutcome(path, run_id, summary, manifest, interrupted)
@@ -179,7 +193,9 @@ class _Ticker:
         )
         return spec, rng, ep_index
 
-    async def _one(self, tick: int, agent: UserAgent, index: int) -> tuple[UserAgent, SessionResult]:
+    async def _one(
+        self, tick: int, agent: UserAgent, index: int
+    ) -> tuple[UserAgent, SessionResult]:
         async with self.gate:
             spec, rng, ep_index = self._spec(tick, agent, index)
             result = await run_session(
@@ -221,10 +237,8 @@ class _Ticker:
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version(), "simworld": simworld.__version__}
     for pkg in ("mesa", "aiohttp", "aiolimiter", "numpy", "networkx", "pyarrow", "pydantic"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            pass
     return out
 
 

@@ -115,8 +115,9 @@ async def run_session(
                 state.observe(turn_index, intent, slots, reply)
                 intents.append(intent)
                 turns.append(
-                    _turn_row(spec, turn_index, intent, context, slots, utt.text, utt.meta,
-                              reply, leaked)
+                    _turn_row(
+                        spec, turn_index, intent, context, slots, utt.text, utt.meta, reply, leaked
+                    )
                 )
                 history.append(Exchange(utt.text, reply.text, intent))
                 last_reply, prev = reply, intent
@@ -131,7 +132,9 @@ async def run_session(
                     consecutive_errors = 0
                 if intent == CLOSE:
                     termination = (
-                        TerminationReason.GOAL_REACHED if state.success else TerminationReason.USER_QUIT
+                        TerminationReason.GOAL_REACHED
+                        if state.success
+                        else TerminationReason.USER_QUIT
                     )
                     break
                 if reply.done:
@@ -203,7 +206,8 @@ def _turn_row(
         "target_in_items": any(it.id == spec.goal.target.item_id for it in reply.items),
         "target_named_by_user": leaked,
         "user_model": str(meta.get("user_model", "")) or None,
-        "guards": list(guards) if isinstance(guards, Sequence) and not isinstance(guards, str)
+        "guards": list(guards)
+        if isinstance(guards, Sequence) and not isinstance(guards, str)
         else [],
         "fallback": bool(meta.get("fallback", False)),
     }

@@ -49,7 +49,10 @@ class Persona:
         return text
 
     def as_columns(self) -> dict[str, object]:
-        return {f"persona_{k}": (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+        return {
+            f"persona_{k}": (list(v) if isinstance(v, tuple) else v)
+            for k, v in asdict(self).items()
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,31 +89,30 @@ class IntentPolicy:
         if prev == START:
             w = self._start.copy()
         else:
-            w = self._trans[self._idx[prev]] ** self.history_weight if prev in self._idx else (
-                np.ones(len(self.intents))
+            w = (
+                self._trans[self._idx[prev]] ** self.history_weight
+                if prev in self._idx
+                else (np.ones(len(self.intents)))
             )
             group = self._action.get(CONTEXT_GROUP[ctx])
             if group is not None:
                 w = w * group**self.context_weight
         w = w * self._state[ctx] * self._mult * self._feasible(state, turn_index)
-        return w
+        return np.asarray(w, dtype=np.float64)
 
     def _feasible(self, state: GoalState, turn_index: int) -> np.ndarray:
         ok = np.ones(len(self.intents))
         has_items = bool(state.last_items)
         all_said = state.next_facet() is None
         for i, c in enumerate(self.intents):
-            if c in ITEM_INTENTS and not has_items:
-                ok[i] = 0.0
-            elif c == "ACC" and state.context != "rec_match":
-                ok[i] = 0.0
-            elif c == "SEE" and state.context != "rec_seen":
-                ok[i] = 0.0
-            elif c == "ANS" and state.context != "question":
-                ok[i] = 0.0
-            elif c in ("CON", "REF", "STO", "CRI-C") and not state.recommended:
-                ok[i] = 0.0
-            elif c == "IQU" and turn_index > 1:
+            if (
+                (c in ITEM_INTENTS and not has_items)
+                or (c == "ACC" and state.context != "rec_match")
+                or (c == "SEE" and state.context != "rec_seen")
+                or (c == "ANS" and state.context != "question")
+                or (c in ("CON", "REF", "STO", "CRI-C") and not state.recommended)
+                or (c == "IQU" and turn_index > 1)
+            ):
                 ok[i] = 0.0
             elif c == CLOSE:
                 ok[i] = 0.0  # closing is decided by the goal state, see choose()
@@ -122,14 +121,10 @@ class IntentPolicy:
         return ok
 
     def choose(self, prev: str, state: GoalState, turn_index: int, rng: np.random.Generator) -> str:
-        if CLOSE in self._idx:
-            if state.success or state.exhausted:
-                # After accepting, most people say goodbye at once; some chat first.
-                if prev == "OTH" or not state.success or rng.random() < 0.75:
-                    return CLOSE
-                if "OTH" in self._idx:
-                    return "OTH"
-                return CLOSE
+        if CLOSE in self._idx and (state.success or state.exhausted):
+            # After accepting, most people say goodbye at once; some chat first.
+            chat = state.success and prev != "OTH" and "OTH" in self._idx
+            return "OTH" if chat and rng.random() >= 0.75 else CLOSE
         w = self.weights(prev, state, turn_index)
         total = w.sum()
         if total <= 0:
@@ -149,7 +144,9 @@ def load_policy_table(source: str = "iard") -> dict[str, Any]:
     try:
         data = json.loads(Path(source).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"cannot read policy file {source!r}: {exc}", field="intents.policy")
+        raise ConfigError(
+            f"cannot read policy file {source!r}: {exc}", field="intents.policy"
+        ) from None
     for key in ("intents", "start", "transitions"):
         if key not in data:
             raise ConfigError(
@@ -162,10 +159,12 @@ def load_policy_table(source: str = "iard") -> dict[str, Any]:
 def build_graph(table: Mapping[str, Any], exclude: tuple[str, ...] = ()) -> nx.DiGraph:
     """The policy graph from an estimated table, without the ``exclude``d intents."""
     intents = [c for c in table["intents"] if c not in exclude]
-    g = nx.DiGraph(after_action={
-        grp: {c: p for c, p in dist.items() if c in intents}
-        for grp, dist in table.get("after_action", {}).items()
-    })
+    g = nx.DiGraph(
+        after_action={
+            grp: {c: p for c, p in dist.items() if c in intents}
+            for grp, dist in table.get("after_action", {}).items()
+        }
+    )
     for c in intents:
         g.add_node(c, start=float(table["start"].get(c, 0.0)))
     for a in intents:
@@ -187,7 +186,10 @@ def make_policy(
 ) -> IntentPolicy:
     table = load_policy_table(source)
     known = set(table["intents"])
-    for name, where in ((exclude, "intents.exclude"), (tuple(multipliers or ()), "intents.weights")):
+    for name, where in (
+        (exclude, "intents.exclude"),
+        (tuple(multipliers or ()), "intents.weights"),
+    ):
         for code in name:
             if code not in known:
                 raise ConfigError(

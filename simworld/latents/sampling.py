@@ -12,13 +12,13 @@ Two modes for the categorical latents:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from simworld.catalog import Catalog, Item
-from simworld.latents.persona import TRAIT_LEVELS, Persona, Style, Traits
+from simworld.latents.persona import Persona, Style, Traits
 from simworld.users.goal import Facet, Goal
 
 CATEGORICAL_PERSONA = ("age_band", "occupation", "era")
@@ -43,7 +43,7 @@ def quota(p: np.ndarray, n: int) -> np.ndarray:
                 donor = int(np.argmax(counts))
                 counts[donor] -= 1
                 counts[i] += 1
-    return counts
+    return np.asarray(counts, dtype=np.int64)
 
 
 def draw_strata(
@@ -61,9 +61,7 @@ def draw_strata(
         p *= probs[grid[:, j]]
     counts = quota(p / p.sum(), n)
     cells = np.repeat(np.arange(len(grid)), counts)[rng.permutation(n)]
-    return {
-        name: [axes[j][0][grid[c, j]] for c in cells] for j, name in enumerate(names)
-    }
+    return {name: [axes[j][0][grid[c, j]] for c in cells] for j, name in enumerate(names)}
 
 
 def draw_column(
@@ -132,7 +130,7 @@ def genre_weights(catalog: Catalog, spec: Mapping[str, float] | str) -> np.ndarr
     if spec == "popularity":
         # Genre share of ratings, flattened (sqrt) so niche genres still appear.
         mass = (catalog.genre_matrix * catalog.popularity[:, None]).sum(axis=0)
-        return np.sqrt(mass / mass.sum())
+        return np.asarray(np.sqrt(mass / mass.sum()), dtype=np.float64)
     assert not isinstance(spec, str)
     return np.array([float(spec.get(g, 0.0)) for g in catalog.genres])
 
@@ -177,8 +175,10 @@ def sample_goal(
     fav = set(persona.favourite_genres)
     bad = set(persona.disliked_genres)
     items = catalog.items
-    tiers = [
-        lambda it: bool(fav & set(it.genres)) and not bad & set(it.genres) and era_ok(persona.era, it.year),
+    tiers: list[Callable[[Item], bool]] = [
+        lambda it: (
+            bool(fav & set(it.genres)) and not bad & set(it.genres) and era_ok(persona.era, it.year)
+        ),
         lambda it: bool(fav & set(it.genres)) and not bad & set(it.genres),
         lambda it: not bad & set(it.genres),
         lambda it: True,
