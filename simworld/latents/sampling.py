@@ -12,7 +12,7 @@ Two modes for the categorical latents:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -172,26 +172,24 @@ def sample_goal(
     not seen/accepted before; the draw is proportional to ``popularity ** bias``. When the
     persona is too narrow for the catalog, constraints are relaxed in that order.
     """
-    fav = set(persona.favourite_genres)
-    bad = set(persona.disliked_genres)
-    items = catalog.items
-    tiers: list[Callable[[Item], bool]] = [
-        lambda it: (
-            bool(fav & set(it.genres)) and not bad & set(it.genres) and era_ok(persona.era, it.year)
-        ),
-        lambda it: bool(fav & set(it.genres)) and not bad & set(it.genres),
-        lambda it: not bad & set(it.genres),
-        lambda it: True,
-    ]
-    cand: list[int] = []
-    for ok in tiers:
-        cand = [i for i, it in enumerate(items) if it.item_id not in exclude and ok(it)]
-        if cand:
-            break
-    if not cand:
-        cand = list(range(len(items)))
+    genres = catalog.genres
+    gm = catalog.genre_matrix
+    fav = gm[:, [g in persona.favourite_genres for g in genres]].any(axis=1)
+    bad = gm[:, [g in persona.disliked_genres for g in genres]].any(axis=1)
+    years = catalog.years
+    if persona.era == "classic":
+        era = (years == 0) | (years < 1990)
+    elif persona.era == "recent":
+        era = (years == 0) | (years >= 2005)
+    else:
+        era = np.ones(len(catalog), dtype=bool)
+    allowed = np.ones(len(catalog), dtype=bool)
+    allowed[[catalog.index(i) for i in exclude if i in catalog]] = False
+    tiers = (allowed & fav & ~bad & era, allowed & fav & ~bad, allowed & ~bad, allowed)
+    mask = next((t for t in tiers if t.any()), np.ones(len(catalog), dtype=bool))
+    cand = np.flatnonzero(mask)
     w = catalog.popularity[cand] ** popularity_bias + 1e-9
-    target = items[cand[int(rng.choice(len(cand), p=w / w.sum()))]]
+    target = catalog.items[int(cand[int(rng.choice(len(cand), p=w / w.sum()))])]
     facets = _facets(rng, catalog, target, persona, facet_kinds, seen)
     return Goal(
         target=target,
