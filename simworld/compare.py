@@ -1,0 +1,252 @@
+"""``simworld compare``: how close a run's simulated users are to real users.
+
+:func:`compare` returns a flat ``{metric name: value}`` dict. Lower is closer for every
+``realism.*`` distance; ``realism.c2st_auc`` is 0.5 when a classifier cannot tell the two
+apart. Companions:
+
+- ``<name>_ci``: 95% bootstrap interval ``[lo, hi]``;
+- ``<name>_floor``: the *human floor*, the same statistic between two random halves of the
+  real dialogues -- how far real users are from each other. A simulation at its floor is
+  as close to real users as real users are to themselves.
+
+Keys: ``realism.c2st_auc`` (+ ``_ci``, ``_floor``, ``realism.c2st_p_value``,
+``realism.c2st_accuracy``), ``realism.intent_jsd`` (+ ``_ci``, ``_floor``; intents predicted
+by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (simulated
+vs human labels, when the real data has them), ``realism.sentiment_jsd``,
+``realism.topic_jsd``, ``realism.words_per_turn_w1``, ``realism.turns_per_session_w1``,
+``realism.question_rate_diff``, ``realism.short_turn_share_diff`` (each + ``_floor``),
+raw rates ``realism.question_rate_sim`` / ``_real`` ..., and when the real data carries
+intent labels ``transfer.intent_macro_f1``, ``transfer.intent_macro_f1_ceiling``,
+``transfer.intent_macro_f1_augmented`` (real + simulated training data) and per-intent
+``transfer.f1.<INTENT>`` / ``transfer.ceiling_f1.<INTENT>``. Undefined values (too little
+data, missing optional package) are None. See :mod:`simworld.metrics` for the definitions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simworld.datasets import Dialogue, load_dialogues
+from simworld.errors import DataError
+from simworld.metrics.behaviour import behaviour, behaviour_gaps, words_w1_ci
+from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
+from simworld.metrics.content import GenreVocabulary
+from simworld.metrics.realism import (
+    c2st_auc,
+    intent_predictions,
+    labels_jsd,
+    sentiment_jsd,
+    topic_jsd,
+)
+from simworld.metrics.run import RunData, load_run
+from simworld.metrics.stats import distribution, jsd, split_halves, subsample
+from simworld.metrics.transfer import intent_transfer
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from simworld.catalog import Catalog
+
+MetricValue = float | int | str | list[float] | list[str] | None
+MAX_TEXTS = 20000  # per side, for the per-turn classifiers (sentiment, topics)
+
+
+def compare(
+    run_dir: str | Path,
+    real_path: str | Path,
+    fmt: str,
+    *,
+    seed: int = 0,
+    catalog: Catalog | None = None,
+) -> dict[str, MetricValue]:
+    """Compare the run in ``run_dir`` with the real dialogues in ``real_path`` (format
+    ``fmt``, see :data:`simworld.datasets.FORMATS`)."""
+    return compare_dialogues(
+        load_run(run_dir), load_dialogues(real_path, fmt), seed=seed, catalog=catalog
+    )
+
+
+def _clean(value: Any) -> MetricValue:
+    """JSON-ready values: NaN -> None, numpy scalars -> Python, intervals -> lists."""
+    if isinstance(value, tuple | list):
+        if all(isinstance(v, str) for v in value):
+            return [str(v) for v in value]
+        items = [_clean(v) for v in value]
+        if any(not isinstance(v, float | int) for v in items):
+            return None
+        return [float(v) for v in items if isinstance(v, float | int)]
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(float(value)) else float(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+def compare_dialogues(
+    run: RunData | str | Path,
+    real: Sequence[Dialogue],
+    *,
+    seed: int = 0,
+    catalog: Catalog | None = None,
+    n_boot: int = 200,
+) -> dict[str, MetricValue]:
+    """:func:`compare` on an already loaded run and already imported real dialogues."""
+    data = run if isinstance(run, RunData) else load_run(run)
+    with blas_single_thread():
+        return _compare(data, real, seed=seed, catalog=catalog, n_boot=n_boot)
+
+
+def _compare(
+    data: RunData,
+    real: Sequence[Dialogue],
+    *,
+    seed: int,
+    catalog: Catalog | None,
+    n_boot: int,
+) -> dict[str, MetricValue]:
+    rows = data.user_turns()
+    if not rows:
+        raise DataError("the run has no user turns to compare", file=str(data.path))
+    sim_sessions: dict[str, list[str]] = {}
+    for r in rows:
+        sim_sessions.setdefault(str(r["session_id"]), []).append(r["user_text"])
+    sim_texts = [r["user_text"] for r in rows]
+    real_sessions = [[t.text for t in d.user_turns] for d in real if d.user_turns]
+    real_texts = [t for s in real_sessions for t in s]
+    if len(real_sessions) < 2:
+        raise DataError("real data: need at least two dialogues with user turns")
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    half_a, half_b = split_halves(real_sessions, rngs[0])
+    text_a = [t for s in half_a for t in s]
+    text_b = [t for s in half_b for t in s]
+    out: dict[str, Any] = {
+        "realism.n_sim_turns": len(sim_texts),
+        "realism.n_sim_sessions": len(sim_sessions),
+        "realism.n_real_turns": len(real_texts),
+        "realism.n_real_dialogues": len(real_sessions),
+    }
+
+    # Classifier two-sample test, and its human floor.
+    c2st = c2st_auc(sim_texts, real_texts, rngs[1], n_boot=n_boot)
+    floor = c2st_auc(text_a, text_b, rngs[2], n_boot=0)
+    out["realism.c2st_auc"] = c2st["auc"]
+    out["realism.c2st_auc_ci"] = c2st["ci"]
+    out["realism.c2st_auc_floor"] = floor["auc"]
+    out["realism.c2st_p_value"] = c2st["p_value"]
+    out["realism.c2st_accuracy"] = c2st["accuracy"]
+
+    # Intent mix, as seen by a classifier trained on the simulated turns' latent labels.
+    sim_labels = [to_iard(str(r["intent"])) if r["intent"] else "" for r in rows]
+    labelled = [(t, lab) for t, lab in zip(sim_texts, sim_labels, strict=True) if lab]
+    if len({lab for _, lab in labelled}) >= 2:
+        pred_sim, (pred_real, pred_a, pred_b) = intent_predictions(
+            [t for t, _ in labelled],
+            [lab for _, lab in labelled],
+            [real_texts, text_a, text_b],
+            seed=seed,
+        )
+        out["realism.intent_jsd"], out["realism.intent_jsd_ci"] = labels_jsd(
+            pred_sim, pred_real, rngs[3], n_boot=n_boot
+        )
+        out["realism.intent_jsd_floor"] = jsd(distribution(pred_a), distribution(pred_b))
+    real_turns = [t for d in real for t in d.user_turns]
+    real_gold = [gold_label(t.intents) for t in real_turns]
+    if any(real_gold) and labelled:
+        gold = [g for g in real_gold if g]
+        out["realism.intent_jsd_labels"] = jsd(
+            distribution(lab for _, lab in labelled), distribution(gold)
+        )
+        tr = intent_transfer(
+            [t for t, _ in labelled],
+            [lab for _, lab in labelled],
+            [t.text for t in real_turns],
+            [t.intents for t in real_turns],
+            seed=seed,
+        )
+        out["transfer.intent_macro_f1"] = tr["macro_f1"]
+        out["transfer.intent_macro_f1_ceiling"] = tr["ceiling"]
+        out["transfer.intent_macro_f1_augmented"] = tr["augmented"]
+        out["transfer.intents"] = list(tr["labels"])
+        out["transfer.n_train"], out["transfer.n_test"] = tr["n_train"], tr["n_test"]
+        for lab, f1 in tr["per_class"].items():
+            out[f"transfer.f1.{lab}"] = f1
+        for lab, f1 in tr["ceiling_per_class"].items():
+            out[f"transfer.ceiling_f1.{lab}"] = f1
+
+    # Tone and topics.
+    sim_sample = subsample(sim_texts, MAX_TEXTS, rngs[4])
+    real_sample = subsample(real_texts, MAX_TEXTS, rngs[4])
+    try:
+        out["realism.sentiment_jsd"], out["realism.sentiment_jsd_ci"] = sentiment_jsd(
+            sim_sample, real_sample, rngs[5], n_boot=n_boot
+        )
+        out["realism.sentiment_jsd_floor"] = sentiment_jsd(text_a, text_b, rngs[5], n_boot=0)[0]
+    except ImportError:
+        out["realism.sentiment_jsd"] = None
+    vocab = GenreVocabulary(catalog.genres) if catalog is not None else GenreVocabulary()
+    out["realism.topic_jsd"], out["realism.topic_jsd_ci"] = topic_jsd(
+        sim_sample, real_sample, rngs[6], vocabulary=vocab, n_boot=n_boot
+    )
+    out["realism.topic_jsd_floor"] = topic_jsd(text_a, text_b, rngs[6], vocabulary=vocab, n_boot=0)[
+        0
+    ]
+
+    # Behaviour: length, session length, questions, very short turns.
+    b_sim = behaviour(list(sim_sessions.values()))
+    b_real = behaviour(real_sessions)
+    gaps = behaviour_gaps(b_sim, b_real)
+    floors = behaviour_gaps(behaviour(half_a), behaviour(half_b))
+    for name, value in gaps.items():
+        out[f"realism.{name}"] = value
+        out[f"realism.{name}_floor"] = floors[name]
+    out["realism.words_per_turn_w1_ci"] = words_w1_ci(b_sim, b_real, rngs[7], n_boot=n_boot)
+    out["realism.words_per_turn_sim"], out["realism.words_per_turn_real"] = (
+        b_sim.mean_words,
+        b_real.mean_words,
+    )
+    out["realism.question_rate_sim"] = b_sim.question_rate
+    out["realism.question_rate_real"] = b_real.question_rate
+    out["realism.short_turn_share_sim"] = b_sim.short_share
+    out["realism.short_turn_share_real"] = b_real.short_share
+    return {k: _clean(v) for k, v in out.items()}
+
+
+def _fmt(value: MetricValue) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        if value and all(isinstance(v, float) for v in value):
+            return f"[{', '.join(f'{float(v):.3f}' for v in value)}]"
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1e-3 and value != 0 else f"{value:.3f}"
+    return str(value)
+
+
+_COMPANIONS = ("_ci", "_floor")
+
+
+def format_compare(result: dict[str, MetricValue]) -> Table:
+    """A rich table: metric, value, 95% CI, human floor (companions folded into rows)."""
+    from rich.table import Table
+
+    table = Table(title="simulated vs real users", show_lines=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("95% CI", justify="right")
+    table.add_column("human floor", justify="right")
+    for key, value in result.items():
+        if key.endswith(_COMPANIONS):
+            continue
+        table.add_row(
+            key,
+            _fmt(value),
+            _fmt(result.get(f"{key}_ci")),
+            _fmt(result.get(f"{key}_floor")),
+        )
+    return table

@@ -1,0 +1,120 @@
+"""Do simulated turns teach a classifier what real users mean? (sim -> real transfer)
+
+:func:`intent_transfer` trains the intent classifier of :mod:`simworld.metrics.classify` on
+simulated user turns and their latent intent labels, then scores it on real user turns with
+human labels (IARD). Its *ceiling* is the same classifier trained and tested on the real
+labelled turns themselves (stratified k-fold cross-validation): what real data of that size
+teaches. A simulator whose transfer F1 approaches the ceiling produces training data as
+good as real data. *Augmented* repeats the ceiling's folds with simulated turns added to
+each training fold: does simulated data help a small real training set?
+
+Label handling (shared by both numbers so they are comparable):
+
+- simulated ``CLOSE`` is read as ``OTH`` (IARD's label for closings);
+- the label set ``L`` is the intents present in both the simulated and the real labels,
+  keeping those with at least 2 real turns (so the ceiling can be cross-validated);
+- a real turn's labels are restricted to ``L``; turns left with none are not scored;
+- a multi-label turn is a hit when any of its labels is predicted; otherwise it counts
+  against its first non-``OTH`` label (:func:`simworld.metrics.classify.gold_label`);
+- macro-F1 averages the per-intent F1 over ``L`` (intents never predicted score 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from simworld.metrics.classify import gold_label, restrict, text_classifier, to_iard
+from simworld.metrics.stats import subsample
+
+
+def _score(
+    predicted: Sequence[str], real_labels: Sequence[Sequence[str]], labels: list[str]
+) -> tuple[float, dict[str, float]]:
+    from sklearn.metrics import f1_score
+
+    gold = [gold_label(lab, p) or "" for p, lab in zip(predicted, real_labels, strict=True)]
+    per = f1_score(gold, list(predicted), labels=labels, average=None, zero_division=0)
+    per_class = {lab: float(v) for lab, v in zip(labels, per, strict=True)}
+    return float(np.mean(per)) if labels else float("nan"), per_class
+
+
+def intent_transfer(
+    sim_texts: Sequence[str],
+    sim_labels: Sequence[str],
+    real_texts: Sequence[str],
+    real_labels: Sequence[Sequence[str]],
+    *,
+    seed: int = 0,
+    folds: int = 5,
+    max_train: int = 20000,
+    max_augment: int = 5000,
+) -> dict[str, Any]:
+    """Sim-trained intent classifier scored on real labelled turns, and the real-data ceiling.
+
+    Returns ``{"macro_f1", "per_class", "ceiling", "ceiling_per_class", "augmented",
+    "labels", "n_train", "n_test"}``; F1 values are NaN when fewer than two intents are
+    shared. ``augmented`` is the ceiling's cross-validation with each training fold
+    topped up by (at most ``max_augment``) simulated turns: above ``ceiling`` means the
+    simulated turns add to what the real data teaches.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    sim = [(t, to_iard(lab)) for t, lab in zip(sim_texts, sim_labels, strict=True) if lab]
+    real = [(t, tuple(labs)) for t, labs in zip(real_texts, real_labels, strict=True) if labs]
+    shared = {lab for _, lab in sim} & {lab for _, labs in real for lab in labs}
+    primary_counts: dict[str, int] = {}
+    for _, labs in real:
+        first = gold_label(restrict(labs, shared))
+        if first is not None:
+            primary_counts[first] = primary_counts.get(first, 0) + 1
+    labels = sorted(lab for lab, n in primary_counts.items() if n >= 2)
+    result: dict[str, Any] = {
+        "macro_f1": float("nan"),
+        "per_class": {},
+        "ceiling": float("nan"),
+        "ceiling_per_class": {},
+        "augmented": float("nan"),
+        "labels": labels,
+        "n_train": 0,
+        "n_test": 0,
+    }
+    test = [(t, restrict(labs, labels)) for t, labs in real]
+    test = [(t, labs) for t, labs in test if labs]
+    rng = np.random.default_rng(seed)
+    train = subsample([(t, lab) for t, lab in sim if lab in labels], max_train, rng)
+    if len(labels) < 2 or len({lab for _, lab in train}) < 2 or not test:
+        return result
+    model = text_classifier(seed=seed).fit([t for t, _ in train], [lab for _, lab in train])
+    predicted = [str(p) for p in model.predict([t for t, _ in test])]
+    result["macro_f1"], result["per_class"] = _score(predicted, [lab for _, lab in test], labels)
+    result["n_train"], result["n_test"] = len(train), len(test)
+
+    # Ceiling: the same classifier cross-validated on the real labelled turns; augmented:
+    # the same folds, each training fold topped up with the simulated turns.
+    texts = [t for t, _ in test]
+    gold = [labs for _, labs in test]
+    y = [gold_label(labs) or "" for labs in gold]
+    n_splits = min(folds, min(y.count(lab) for lab in labels))
+    if n_splits < 2:
+        return result
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    real_only = [""] * len(texts)
+    augmented = [""] * len(texts)
+    extra = subsample(train, max_augment, rng)
+    for train_idx, test_idx in cv.split(texts, y):
+        fold_x = [texts[i] for i in train_idx]
+        fold_y = [y[i] for i in train_idx]
+        held = [texts[i] for i in test_idx]
+        for target, x_fit, y_fit in (
+            (real_only, fold_x, fold_y),
+            (augmented, fold_x + [t for t, _ in extra], fold_y + [lab for _, lab in extra]),
+        ):
+            fitted = text_classifier(seed=seed).fit(x_fit, y_fit)
+            for i, p in zip(test_idx, fitted.predict(held), strict=True):
+                target[i] = str(p)
+    result["ceiling"], result["ceiling_per_class"] = _score(real_only, gold, labels)
+    result["augmented"], _ = _score(augmented, gold, labels)
+    return result
