@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import numpy as np
@@ -40,8 +40,23 @@ from simworld.latents.sampling import (
 from simworld.scenario import EndpointConfig, Scenario, UserModelConfig
 from simworld.users.base import UserModel
 
+if TYPE_CHECKING:
+    from simworld.engine.population import Population
+    from simworld.engine.social import SocialGraph
+
 # Spawn keys: one stream per purpose, so adding draws to one never shifts another.
 SEED_LATENTS, SEED_AGENT, SEED_SESSION, SEED_CLIENT = 1, 2, 3, 4
+# Population dynamics (simworld/engine/population.py): per tick, or per (tick, agent), never
+# carried from one tick to the next, so a resumed run draws exactly what an uninterrupted
+# one would.
+SEED_ACTIVITY = 5  # (tick): who starts a session
+SEED_LEVEL = 6  # (): each agent's activity level
+SEED_DRIFT = 7  # (tick, agent): preference drift
+SEED_SOCIAL = 8  # (): the social graph
+SEED_ASSIGN = 9  # (): split arms; (tick): choice draws
+SEED_FRIEND = 10  # (tick): word-of-mouth goals; (tick, agent): which friend's film
+SEED_RECALL = 11  # (tick): returning users mentioning last time's film
+SEED_BOOTSTRAP = 12  # (): A/B confidence intervals
 
 
 def seed_seq(seed: int, *key: int) -> np.random.SeedSequence:
@@ -336,3 +351,46 @@ def check_data_files() -> None:
     for name in ("catalog.csv", "intent_policy_iard.json", "style_redial.json"):
         if not resources.files("simworld.data").joinpath(name).is_file():
             raise DataError(f"packaged data file {name} is missing; reinstall simworld")
+
+
+# -- population dynamics ---------------------------------------------------------------------
+def make_graph(scenario: Scenario, base: Path | None = None) -> SocialGraph | None:
+    """The scenario's social graph (a :class:`~simworld.engine.social.SocialGraph`) or None."""
+    from simworld.engine.social import build_graph
+
+    seed = int(seed_seq(scenario.seed, SEED_SOCIAL).generate_state(1)[0])
+    return build_graph(scenario.social, scenario.population.size, seed, base=base)
+
+
+def make_population(
+    scenario: Scenario,
+    latents: list[AgentLatents],
+    catalog: Catalog,
+    graph: SocialGraph | None = None,
+) -> Population:
+    """The :class:`~simworld.engine.population.Population` the scenario describes."""
+    from simworld.engine.population import Population
+
+    return Population(
+        latents,
+        seed=scenario.seed,
+        active_share=scenario.schedule.active_share,
+        endpoints=[e.name for e in scenario.endpoints],
+        catalog=catalog,
+        dynamics_cfg=scenario.dynamics,
+        assignment_cfg=scenario.assignment,
+        social_cfg=scenario.social,
+        graph=graph,
+        favourite_cap=max(scenario.persona.favourite_genres.max, 1),
+    )
+
+
+def coverage_levels(scenario: Scenario) -> dict[str, int]:
+    """Levels with positive weight per stratum latent (the coverage grid's axes)."""
+    out: dict[str, int] = {}
+    for name in scenario.population.strata:
+        dist = getattr(scenario.persona, name, None)
+        if not isinstance(dist, dict):
+            dist = getattr(scenario.traits, name)
+        out[name] = sum(1 for w in dist.values() if w > 0)
+    return out

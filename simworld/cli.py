@@ -11,13 +11,16 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rich.console import Console
 
 from simworld import __version__
 from simworld.errors import SimworldError
+
+if TYPE_CHECKING:
+    from simworld.scenario import Scenario
 
 
 def _parse_set(values: list[str]) -> dict[str, Any]:
@@ -40,33 +43,157 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _parse_set(args.set or [])
     if args.seed is not None:
         overrides["seed"] = args.seed
-    if args.out is not None:
-        overrides["output.dir"] = args.out
-    scenario = load_scenario(args.scenario, overrides=overrides)
-    out_dir = Path(scenario.output.dir)
+    resume = args.resume is not None
+    base: Path | None
+    if resume:
+        if args.out is not None:
+            raise SimworldError("--out cannot be used with --resume DIR: the run continues in DIR")
+        out_dir = Path(args.resume)
+        scenario, base, start = _resume_scenario(args.scenario, out_dir, overrides)
+    else:
+        if args.scenario is None:
+            raise SimworldError("run: a scenario file is required (or --resume DIR)")
+        if args.out is not None:
+            overrides["output.dir"] = args.out
+        scenario = load_scenario(args.scenario, overrides=overrides)
+        out_dir = Path(scenario.output.dir)
+        base, start = Path(args.scenario).resolve().parent, 0
     err = Console(stderr=True)
     out = Console()
     err.print(
         f"[bold]simworld[/] {__version__} · scenario [cyan]{scenario.name}[/] · "
         f"{scenario.population.size} agents · {scenario.schedule.ticks} ticks · "
-        f"seed {scenario.seed}"
+        f"seed {scenario.seed}" + (f" · resuming at tick {start}" if resume else "")
     )
-    base = Path(args.scenario).resolve().parent
+
+    def go(progress: RichProgress | None) -> Any:
+        return asyncio.run(
+            run_scenario(scenario, out_dir=out_dir, base_dir=base, progress=progress, resume=resume)
+        )
+
     try:
         if args.quiet:
-            outcome = asyncio.run(run_scenario(scenario, out_dir=out_dir, base_dir=base))
+            outcome = go(None)
         else:
             with RichProgress(err) as progress:
-                outcome = asyncio.run(
-                    run_scenario(scenario, out_dir=out_dir, base_dir=base, progress=progress)
-                )
+                outcome = go(progress)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: partial output kept in", str(out_dir))
+        err.print(f"resume with: simworld run --resume {out_dir}")
         return 130
     out.print(summary_table(outcome.summary, f"run {outcome.run_id} → {outcome.out_dir}"))
+    if scenario.schedule.ticks > 1:
+        for table in _population_tables(outcome.out_dir, [e.name for e in scenario.endpoints]):
+            out.print(table)
+    if outcome.ab is not None:
+        from simworld.abtest import format_ab, headlines
+
+        for table in format_ab(outcome.ab):
+            out.print(table)
+        for line in headlines(outcome.ab):
+            out.print(line)
+        out.print(f"comparison written to {outcome.out_dir / 'ab.json'}")
     if outcome.interrupted:
         err.print("[yellow]interrupted[/]: in-flight sessions were recorded as cancelled")
+        err.print(f"resume with: simworld run --resume {out_dir}")
         return 130
+    return 0
+
+
+def _resume_scenario(
+    path: str | None, out_dir: Path, overrides: dict[str, Any]
+) -> tuple[Scenario, Path | None, int]:
+    """The scenario to resume with: the given file, else the one stored in the checkpoint
+    (the runner refuses it if it differs from the checkpoint's)."""
+    from simworld.engine import checkpoint
+    from simworld.engine.runner import check_resume
+    from simworld.scenario import apply_overrides, load_scenario, validate_scenario
+
+    cp = checkpoint.load(out_dir)
+    base: Path | None
+    if path is not None:
+        scenario, base = load_scenario(path, overrides=overrides), Path(path).resolve().parent
+    else:
+        data = apply_overrides(json.loads(cp.scenario_json), overrides)
+        where = str(checkpoint.directory(out_dir) / checkpoint.STATE)
+        scenario = validate_scenario(data, file=where)
+        base = Path(cp.base_dir) if cp.base_dir else None
+    check_resume(out_dir, scenario)
+    return scenario, base, cp.tick
+
+
+def _population_tables(run: Path, endpoints: list[str], max_rows: int = 16) -> list[Any]:
+    """Population curves per tick, and per endpoint when there are several (a sample of
+    ticks when there are many)."""
+    import pyarrow.dataset as ds
+    from rich.table import Table
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        return list(ds.dataset(run / name, format="parquet").to_table().to_pylist())
+
+    pop = sorted(rows("population"), key=lambda r: r["tick"])
+    per_ep: dict[tuple[int, str], dict[str, Any]] = {
+        (r["tick"], r["endpoint"]): r for r in rows("population_endpoints")
+    }
+    if len(pop) > max_rows:
+        keep = {round(i * (len(pop) - 1) / (max_rows - 1)) for i in range(max_rows)}
+        pop = [r for i, r in enumerate(pop) if i in keep]
+
+    def pct(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0%}"
+
+    def num(v: float | None, digits: int = 2) -> str:
+        return "-" if v is None else f"{v:.{digits}f}"
+
+    t = Table(title="population per tick", title_justify="left")
+    for col in ("tick", "active", "sessions", "success", "satisf.", "churned", "coverage"):
+        t.add_column(col, justify="right")
+    t.add_column("genre\nentropy", justify="right")
+    for r in pop:
+        t.add_row(
+            str(r["tick"]),
+            str(r["active_agents"]),
+            str(r["sessions"]),
+            pct(r["success_rate"]),
+            num(r["mean_satisfaction"]),
+            "-" if r["churned_agents"] is None else str(r["churned_agents"]),
+            pct(r["latent_coverage"]),
+            num(r["genre_entropy"]),
+        )
+    if len(endpoints) < 2:
+        return [t]
+    e_t = Table(title="per endpoint (churned: agents gone from it so far)", title_justify="left")
+    e_t.add_column("tick", justify="right")
+    for e in endpoints:
+        for col in ("sessions", "success", "satisf.", "churned"):
+            e_t.add_column(f"{e}\n{col}", justify="right")
+    for r in pop:
+        cells = [str(r["tick"])]
+        for e in endpoints:
+            er = per_ep.get((r["tick"], e)) or {}
+            cells += [
+                str(er.get("sessions", "-")),
+                pct(er.get("success_rate")),
+                num(er.get("mean_satisfaction")),
+                str(er.get("churned", "-")),
+            ]
+        e_t.add_row(*cells)
+    return [t, e_t]
+
+
+def cmd_ab(args: argparse.Namespace) -> int:
+    from simworld.abtest import compare_run, format_ab, headlines
+    from simworld.store import write_json_atomic
+
+    result = compare_run(_run_dir(args.run), seed=args.seed, n_boot=args.boot)
+    out = Console()
+    for table in format_ab(result):
+        out.print(table)
+    for line in headlines(result):
+        out.print(line)
+    if args.json:
+        write_json_atomic(Path(args.json), result)
+        print(f"comparison written to {args.json}", file=sys.stderr)
     return 0
 
 
@@ -167,8 +294,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser("run", help="run a scenario and write Parquet tables")
-    r.add_argument("scenario", help="scenario YAML file")
+    r.add_argument(
+        "scenario",
+        nargs="?",
+        help="scenario YAML file (optional with --resume: the checkpoint holds it)",
+    )
     r.add_argument("--out", help="output directory (default: the scenario's output.dir)")
+    r.add_argument(
+        "--resume",
+        metavar="DIR",
+        help="continue the interrupted run in DIR from its last completed tick",
+    )
     r.add_argument("--seed", type=int, help="override the scenario seed")
     r.add_argument(
         "--set",
@@ -206,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--format", choices=sorted(FORMATS), help="format of --real")
     rp.add_argument("--seed", type=int, default=0)
     rp.set_defaults(func=cmd_report)
+
+    ab = sub.add_parser("ab", help="compare a run's endpoints (paired: bootstrap CIs)")
+    ab.add_argument("run", help="run directory with two or more endpoints")
+    ab.add_argument("--json", help="also write the comparison to this JSON file")
+    ab.add_argument("--seed", type=int, help="bootstrap seed (default: the run's seed)")
+    ab.add_argument("--boot", type=int, default=2000, help="bootstrap resamples")
+    ab.set_defaults(func=cmd_ab)
 
     sc = sub.add_parser("schema", help="print the scenario JSON Schema")
     sc.set_defaults(func=cmd_schema)

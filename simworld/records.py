@@ -6,6 +6,7 @@ Tables (each a directory of Parquet part files under the run directory):
 - ``sessions/``   one row per session, with the session's latents as ground-truth labels
 - ``agents/``     one row per agent per tick (state snapshot)
 - ``population/`` one row per tick (population statistics)
+- ``population_endpoints/`` one row per tick per endpoint (the same, split by endpoint)
 
 Columns listed here are a contract: notebooks, metrics and later tools rely on them.
 Extra model-specific facts go in nullable columns that stay null when they do not apply.
@@ -112,6 +113,9 @@ SESSIONS = pa.schema(
         ("satisfaction", pa.float64()),  # the user's rating of the session, in [0, 1]
         ("duration_ms", pa.float64()),
         ("user_model", _str),
+        ("goal_source", _str),  # "own", or "friend": the target is a film a neighbour accepted
+        ("returning", pa.bool_()),  # the agent had a session before
+        ("hint", _str),  # what the opening turn may refer to: "returning", "friend" or null
     ]
 )
 
@@ -127,6 +131,13 @@ AGENTS = pa.schema(
         ("n_seen", pa.int32()),
         ("n_accepted", pa.int32()),
         ("n_rejected", pa.int32()),
+        ("fatigue", pa.float64()),
+        ("p_active", pa.float64()),  # chance of starting a session this tick (adaptive activity)
+        ("favourite_genres", _list_str),  # current favourites (they drift with what is accepted)
+        ("genre_entropy", pa.float64()),  # bits, genres of the last dynamics.memory accepts
+        ("trust", pa.map_(pa.string(), pa.float64())),  # per endpoint tried
+        ("churned_from", _list_str),
+        ("friend_goals", pa.int32()),  # sessions whose goal came from a friend
     ]
 )
 
@@ -144,6 +155,39 @@ POPULATION = pa.schema(
         ("errors", pa.int32()),
         ("latency_p50_ms", pa.float64()),
         ("latency_p95_ms", pa.float64()),
+        ("eligible_agents", pa.int32()),  # agents that have not churned from every endpoint
+        ("churned_agents", pa.int32()),  # agents gone for good (cumulative)
+        ("new_churn", pa.int32()),  # (agent, endpoint) churn events this tick
+        ("mean_p_active", pa.float64()),  # mean chance of a session among eligible agents
+        ("mean_agent_satisfaction", pa.float64()),  # agents' carried satisfaction (had a session)
+        ("mean_fatigue", pa.float64()),
+        ("mean_turns_to_success", pa.float64()),
+        ("latent_coverage", pa.float64()),  # share of persona-cell x intent pairs seen so far
+        ("intent_mix", _str),  # JSON {intent: share of this tick's turns}
+        ("genre_entropy", pa.float64()),  # mean over agents with a full window of accepts
+        ("friend_goals", pa.int32()),
+        ("returning_sessions", pa.int32()),
+    ]
+)
+
+POPULATION_ENDPOINTS = pa.schema(
+    [
+        ("run_id", _str),
+        ("tick", pa.int32()),
+        ("endpoint", _str),
+        ("sessions", pa.int32()),
+        ("agents", pa.int32()),  # distinct agents served this tick
+        ("successes", pa.int32()),
+        ("success_rate", pa.float64()),
+        ("mean_satisfaction", pa.float64()),
+        ("mean_turns_to_success", pa.float64()),
+        ("errors", pa.int32()),
+        ("latency_p50_ms", pa.float64()),
+        ("users", pa.int32()),  # agents that have tried the endpoint so far
+        ("mean_trust", pa.float64()),  # among those users
+        ("churned", pa.int32()),  # agents that churned from it so far
+        ("new_churn", pa.int32()),
+        ("genre_entropy", pa.float64()),  # mean per-agent entropy of films accepted here
     ]
 )
 
@@ -152,4 +196,5 @@ TABLES: dict[str, pa.Schema] = {
     "sessions": SESSIONS,
     "agents": AGENTS,
     "population": POPULATION,
+    "population_endpoints": POPULATION_ENDPOINTS,
 }

@@ -215,6 +215,64 @@ class ScheduleConfig(_Strict):
     max_in_flight_sessions: PosInt = 256
 
 
+class DynamicsConfig(_Strict):
+    """How agents change between sessions (rules: :mod:`simworld.engine.dynamics`).
+
+    ``activity: fixed`` starts exactly ``schedule.active_share`` of the eligible agents each
+    tick (drawn at random); ``adaptive`` gives each agent its own daily chance, around
+    ``schedule.active_share``, moved by its activity level, satisfaction, fatigue and (with a
+    social graph) its neighbours' satisfaction.
+    """
+
+    activity: Literal["fixed", "adaptive"] = "fixed"
+    activity_spread: Annotated[float, Field(ge=0, le=3)] = 0.5  # sd of log activity level
+    satisfaction_alpha: Annotated[float, Field(gt=0, le=1)] = 0.3  # EWMA weight of a session
+    satisfaction_weight: Annotated[float, Field(ge=0, le=20)] = 3.0  # logit per unit of satisf.
+    fatigue_per_session: Annotated[float, Field(ge=0, le=10)] = 1.0
+    fatigue_recovery: Share = 0.5  # share of fatigue gone after each tick
+    fatigue_weight: Annotated[float, Field(ge=0, le=20)] = 1.0  # logit per unit of fatigue
+    churn_threshold: Share = 0.35  # a session rated below this is a bad experience
+    churn_patience: PosInt = 3  # bad sessions in a row at one endpoint before churning from it
+    trust_prior: Share = 0.5  # trust in an endpoint never tried
+    trust_alpha: Annotated[float, Field(gt=0, le=1)] = 0.3  # EWMA weight of a session on trust
+    drift_rate: Share = 0.1  # chance an accepted film's genre joins the favourites
+    recall_rate: Share = 0.3  # chance a returning user mentions last time's film
+    memory: PosInt = 4  # window of accepted films for the genre-entropy statistic
+
+
+SocialGraphKind = Literal["none", "watts_strogatz", "barabasi_albert", "erdos_renyi", "edgelist"]
+
+
+class SocialConfig(_Strict):
+    """Who knows whom (a networkx graph over agents) and how much word of mouth matters."""
+
+    graph: SocialGraphKind = "none"
+    k: PosInt = 6  # watts_strogatz: neighbours per agent; erdos_renyi: mean degree
+    p: Share = 0.1  # watts_strogatz: rewiring probability
+    m: PosInt = 3  # barabasi_albert: links of each new agent
+    path: str | None = None  # edgelist: file of "i j" agent-index pairs
+    influence: Share = 0.0  # 0 turns word of mouth off
+    window: PosInt = 3  # each neighbour's most recent accepted films that can spread
+
+    @model_validator(mode="after")
+    def _needs(self) -> SocialConfig:
+        if self.graph == "edgelist" and not self.path:
+            raise ValueError("graph edgelist needs path")
+        return self
+
+
+class AssignmentConfig(_Strict):
+    """Which endpoint(s) an agent's session goes to (``assignment: paired`` is shorthand)."""
+
+    mode: Literal["split", "paired", "choice"] = "split"
+    temperature: PosFloat = 0.1  # choice: softmax temperature over trust
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"mode": data} if isinstance(data, str) else data
+
+
 class OutputConfig(_Strict):
     dir: str = "out/run"
     batch_rows: PosInt = 5000
@@ -236,6 +294,9 @@ class Scenario(_Strict):
         default_factory=lambda: [EndpointConfig(name="reference")], min_length=1
     )
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    dynamics: DynamicsConfig = Field(default_factory=DynamicsConfig)
+    social: SocialConfig = Field(default_factory=SocialConfig)
+    assignment: AssignmentConfig = Field(default_factory=AssignmentConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 
     @field_validator("endpoints")
@@ -253,6 +314,16 @@ class Scenario(_Strict):
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    def sim_digest(self) -> str:
+        """Digest of everything that shapes the simulation (all but ``output``): what resume
+        compares, and what run and session ids derive from, so they do not depend on where
+        the output goes. Key order counts: the order of a distribution's levels orders the
+        draws."""
+        data = self.model_dump(mode="json")
+        data.pop("output", None)
+        text = json.dumps(data, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- loading ---------------------------------------------------------------------------
@@ -277,9 +348,15 @@ def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) 
         data = {}
     if not isinstance(data, dict):
         raise ConfigError.expected("a mapping of sections at the top level", data, file=name)
+    apply_overrides(data, overrides)
+    return validate_scenario(data, file=name)
+
+
+def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
+    """Set dotted paths (``population.size``) in raw scenario data, in place; returns it."""
     for dotted, value in (overrides or {}).items():
         _set_dotted(data, dotted, value)
-    return validate_scenario(data, file=name)
+    return data
 
 
 def validate_scenario(data: dict[str, Any], *, file: str = "<scenario>") -> Scenario:
@@ -308,7 +385,14 @@ def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def _check_dists(s: Scenario, file: str) -> None:
-    """Distributions need a positive total and, for traits/era, known levels."""
+    """Distributions need a positive total and, for traits/era, known levels; cross-field
+    rules (paired assignment needs several endpoints) are checked here too."""
+    if s.assignment.mode == "paired" and len(s.endpoints) < 2:
+        raise ConfigError(
+            f"paired assignment needs at least 2 endpoints, got {len(s.endpoints)}",
+            file=file,
+            field="assignment.mode",
+        )
     checks: list[tuple[str, dict[str, float], tuple[str, ...] | None]] = [
         ("persona.age_band", s.persona.age_band, None),
         ("persona.occupation", s.persona.occupation, None),

@@ -45,6 +45,10 @@ class SessionSpec:
     max_turns: int
     timeout_s: float
     max_consecutive_errors: int = 3
+    goal_source: str = "own"  # "friend": the target is a film a neighbour accepted
+    returning: bool = False  # the agent had a session before
+    hint: str | None = None  # passed to the opening turn's slots (see Slots.hint)
+    hint_title: str = ""
 
 
 @dataclass(slots=True)
@@ -89,6 +93,8 @@ async def run_session(
                 context = state.context  # the dialogue state the intent is chosen in
                 intent = policy.choose(prev, state, turn_index, rng)
                 slots = state.plan(intent, rng)
+                if turn_index == 0 and spec.hint:
+                    slots.hint, slots.hint_title = spec.hint, spec.hint_title
                 ctx = TurnContext(
                     persona=spec.persona,
                     traits=spec.traits,
@@ -252,5 +258,8 @@ def _session_row(
         "satisfaction": satisfaction(state, len(intents), spec.max_turns, spec.traits),
         "duration_ms": duration_ms,
         "user_model": user_model,
+        "goal_source": spec.goal_source,
+        "returning": spec.returning,
+        "hint": spec.hint,
     }
     return row

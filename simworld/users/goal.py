@@ -88,6 +88,11 @@ class Slots:
     quitting: bool = False  # CLOSE without success: the user gives up
     accepted: bool = False  # CLOSE after accepting something
     crs_asked: bool = False  # the CRS's last reply asked a question
+    # Opening turn only: what the user may refer to besides the request. "returning": a film
+    # accepted in an earlier session (``hint_title``, never the target); "friend": the goal
+    # is a film a friend liked (its title is not said: that would name the target).
+    hint: str | None = None
+    hint_title: str = ""
 
 
 @dataclass

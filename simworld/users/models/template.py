@@ -52,8 +52,32 @@ _OPINIONS = {
                  "overrated if you ask me", "it was meh", "wasn't for me"),
 }
 _FALLBACKS = ("ok", "hmm", "sure", "I see", "maybe", "...")
+#: Opening-turn remarks of returning users and of users whose goal came from a friend
+#: (``Slots.hint``). Written for simworld. ``{past}`` is the film accepted last time (never
+#: the target); a friend's film is never named, since it is the target.
+_HINTS: dict[str, tuple[str, ...]] = {
+    "returning": (
+        "(I'm|I am) back(!|,) {past} was (great|a good pick|really good)",
+        "(last time|the other day) I watched {past} and (loved it|really liked it|it was great)",
+        "(hi again|hello again|me again)(!|,) I [really ](liked|enjoyed) {past}",
+        "I [finally ]watched {past}[, (loved it|it was great|good pick)]",
+        "{past} was (great|so good|a good call)[, thanks]",
+    ),
+    "friend": (
+        "a friend (told me about|recommended|mentioned) a (movie|film)[ I (would|might) like]",
+        "my (friend|sister|brother|coworker|roommate) (keeps talking about|recommended) a "
+        "(movie|film)[ and I can't remember the (name|title)]",
+        "(someone|a friend) told me I (should|have to) (watch|see) this (movie|film)[, but I "
+        "(forgot|can't remember) the (name|title)]",
+        "my (friend|cousin|neighbor) loved a (movie|film) (recently|last week)[, maybe you can "
+        "help me find it]",
+    ),
+}
 _JOINERS = (". ", ", ", "... ", " - ", ". ", ", ")
 _YEAR = re.compile(r"^(.*?)\s*\((\d{4})\)\s*$")
+_LEADING_GREETING = re.compile(
+    r"^(hi|hey|hello|hiya|yo|good (morning|evening|afternoon))( there)?[!,.]+\s+", re.IGNORECASE
+)
 _CLAUSE = re.compile(r"([,.!?;]+\s+|\s+-\s+)")
 _MAX_ATTEMPTS = 6
 
@@ -132,6 +156,7 @@ class TemplateUserModel:
             if gap < best_gap:
                 best, best_gap = text, gap
         text = self._pad(ctx, turn, best, goal_words)
+        text = _with_hint(ctx, text)
         text = _mood_prefix(ctx, text, turn.titles())
         return apply_style(text, ctx.style, ctx.traits, rng, turn.titles())
 
@@ -234,7 +259,8 @@ class _TurnSlots:
     def titles(self) -> list[str]:
         """Every film title this turn may contain (protected from typos)."""
         found = [self.item_full, self.item_short, self.accepted, *self.like_titles,
-                 *self.reason_titles, self.ctx.state.goal.target.title]
+                 *self.reason_titles, self.ctx.state.goal.target.title,
+                 self.ctx.slots.hint_title]
         return [t for t in found if t]
 
     def _pick(self, forms: tuple[str, ...] | list[str]) -> str:
@@ -328,6 +354,25 @@ def _last_revealed_genre(ctx: TurnContext) -> Facet | None:
         if f.kind == "genre":
             return f
     return None
+
+
+def _with_hint(ctx: TurnContext, text: str) -> str:
+    """Add the opening turn's remark about an earlier session or a friend (``Slots.hint``):
+    after a greeting, before anything else."""
+    hint, past = ctx.slots.hint, ctx.slots.hint_title
+    pool = _HINTS.get(hint or "", ())
+    if not pool or (hint == "returning" and not past):
+        return text
+    rng = ctx.rng
+    tpl = phrases.compile_phrase(pool[int(rng.integers(len(pool)))])
+    clause = phrases.expand(tpl.body, rng, lambda name: past if name == "past" else "", 0.5)
+    if ctx.intent == "OTH":
+        return phrases.tidy(text.rstrip(".") + (". " if text.endswith(".") else " ") + clause)
+    greeting = _LEADING_GREETING.match(text)
+    if greeting:  # "hi! <remark>. <request>"
+        head = greeting.group(0).rstrip()
+        return phrases.tidy(f"{head} {clause}. {text[greeting.end():]}")
+    return phrases.tidy(clause + ". " + text)
 
 
 def _mood_prefix(ctx: TurnContext, text: str, titles: list[str]) -> str:
