@@ -1,0 +1,279 @@
+"""What every LLM user model shares: prompting, modes, guards, fallbacks, recorded facts.
+
+A backend (OpenAI-compatible HTTP, embedded llama.cpp) only implements
+:meth:`LLMUserModel._complete` -- messages in, text and token counts out. Everything that
+keeps a small assistant-tuned model acting as a *user* is here, once:
+
+1. The template model writes a draft for the turn (it carries the intent and the slots). In
+   ``draft`` mode the LLM rewrites it in the persona's voice; in ``free`` mode the LLM writes
+   the turn from the instructions alone. The draft is also the fallback.
+2. A length target (words) is drawn from the persona's calibrated lognormal
+   (``Style.words_mu``/``words_sigma``), shifted by verbosity and intent, and put in the
+   instruction.
+3. The output is cleaned (speaker prefixes, quotes, markdown, a continued dialogue), then
+   checked: assistant-like text (``role``), repeated instructions or narration (``echo``),
+   a loop (``repeat``), the turn's preference or intent cue missing (``slots``), a rewrite
+   that strays from the draft (``drift``), the target title before the CRS said it
+   (``leak``), nothing left
+   (``empty``) or too few words (``short``) -> regenerate, up to ``max_regenerations``
+   times, then fall back to the draft. Too many words (``long``) are trimmed, not
+   regenerated.
+4. The same style post-processing as the template model (casing, typos, fillers) is applied,
+   so an LLM-written population keeps real seekers' style mix.
+
+Every guard that fired is listed in ``meta["guards"]``; a fallback sets ``meta["fallback"]``.
+If the backend fails (after its own retries) the :class:`EndpointError` propagates -- the
+session records ``user_model_error`` -- unless ``fallback_on_error`` is set: then the turn is
+the draft, with ``fallback=True`` and the guard ``llm_error``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from simworld.errors import ConfigError, EndpointError
+from simworld.latents.intents import FACET_INTENTS
+from simworld.latents.persona import Style
+from simworld.users.base import TurnContext, Utterance
+from simworld.users.models import guards
+from simworld.users.models.llm_prompt import LAYOUTS, MODES, Prompt, render
+from simworld.users.models.template import TemplateUserModel
+from simworld.users.style import apply_style, target_words
+
+# Draft mode: share of the draft's content words a rewrite must keep (else ``drift``).
+DRIFT_MIN = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    """One completion: the raw text and its token usage (None when the backend omits it)."""
+
+    text: str
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    cached: bool = False
+
+
+class LLMUserModel(ABC):
+    """Base class of the LLM user models; subclasses implement :meth:`_complete`."""
+
+    kind = "llm"
+    name: str
+    max_tokens: int
+
+    def __init__(
+        self,
+        *,
+        mode: str = "draft",
+        layout: str = "assistant",
+        max_regenerations: int = 2,
+        fallback_on_error: bool = False,
+        intent_length_shift: Mapping[str, float] | None = None,
+        seed: int | None = None,
+        max_history: int = 8,
+    ) -> None:
+        if mode not in MODES:
+            raise ConfigError.expected(" or ".join(MODES), mode, field="user_model.mode")
+        if layout not in LAYOUTS:
+            raise ConfigError.expected(" or ".join(LAYOUTS), layout, field="user_model.layout")
+        if max_regenerations < 0:
+            raise ConfigError.expected(
+                "an integer >= 0", max_regenerations, field="user_model.max_regenerations"
+            )
+        self.mode = mode
+        self.layout = layout
+        self.max_regenerations = max_regenerations
+        self.fallback_on_error = fallback_on_error
+        # The template validates the shifts; both draw turn lengths the same way.
+        self._template = TemplateUserModel(intent_length_shift)
+        self.intent_length_shift = dict(self._template.intent_length_shift)
+        self.seed = seed
+        self.max_history = max_history
+
+    # -- the backend -------------------------------------------------------------------
+    @abstractmethod
+    async def _complete(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        *,
+        seed: int | None,
+        attempt: int,
+        max_tokens: int,
+    ) -> Generation:
+        """One completion for ``messages`` of at most ``max_tokens`` tokens; raise
+        :class:`EndpointError` on failure."""
+
+    @abstractmethod
+    def describe(self) -> dict[str, object]:
+        """The configuration for the run manifest, without secrets."""
+
+    async def aclose(self) -> None:
+        await self._template.aclose()
+
+    def _describe_common(self) -> dict[str, object]:
+        return {
+            "mode": self.mode,
+            "layout": self.layout,
+            "max_regenerations": self.max_regenerations,
+            "fallback_on_error": self.fallback_on_error,
+            "intent_length_shift": dict(self.intent_length_shift),
+        }
+
+    # -- one turn ----------------------------------------------------------------------
+    def target_words(self, ctx: TurnContext) -> int:
+        """Words for this turn, drawn like the template model's (the persona's lognormal,
+        shifted by intent, scaled by verbosity) and kept inside the verbosity's bounds."""
+        shift = self.intent_length_shift.get(ctx.intent, 0.0)
+        words = target_words(ctx.style, ctx.traits.verbosity, shift, ctx.rng)
+        lo, hi = guards.length_bounds(ctx.traits.verbosity)
+        return max(lo, min(hi, words))
+
+    def token_budget(self, target_words: int) -> int:
+        """Tokens to allow for a turn: 3 per target word (about twice the target at 1.3
+        tokens a word) plus 16,
+        never more than ``max_tokens``. Small models ramble; every token they are not
+        allowed to write is time saved, and the length guard trims the rest."""
+        return max(8, min(self.max_tokens, 3 * target_words + 16))
+
+    def prompt(self, ctx: TurnContext, target_words: int, draft: str) -> Prompt:
+        return render(
+            ctx,
+            target_words=target_words,
+            layout=self.layout,
+            draft=draft if self.mode == "draft" else None,
+            max_history=self.max_history,
+        )
+
+    async def respond(self, ctx: TurnContext) -> Utterance:
+        # The draft without surface noise: the style pass runs once, on the final text.
+        draft = self._template.draft(dataclasses.replace(ctx, style=_plain(ctx.style)))
+        target = self.target_words(ctx)
+        prompt = self.prompt(ctx, target, draft)
+        fired: list[str] = []
+        meta: dict[str, object] = {
+            "user_model": self.name,
+            "mode": self.mode,
+            "prompt_hash": prompt.hash,
+            "target_words": target,
+        }
+        budget = self.token_budget(target)
+        tokens_in = tokens_out = 0
+        counted = False
+        text: str | None = None
+        started = time.perf_counter()
+        try:
+            for attempt in range(self.max_regenerations + 1):
+                gen = await self._complete(
+                    prompt.messages,
+                    seed=self._request_seed(attempt),
+                    attempt=attempt,
+                    max_tokens=budget,
+                )
+                if gen.tokens_in is not None or gen.tokens_out is not None:
+                    counted = True
+                    tokens_in += gen.tokens_in or 0
+                    tokens_out += gen.tokens_out or 0
+                text = self.check(gen.text, ctx, fired, draft)
+                if text is not None:
+                    break
+        except EndpointError:
+            if not self.fallback_on_error:
+                raise
+            fired.append("llm_error")
+            text = None
+        meta["gen_latency_ms"] = (time.perf_counter() - started) * 1000.0
+        meta["tokens_in"] = tokens_in if counted else None
+        meta["tokens_out"] = tokens_out if counted else None
+        meta["guards"] = fired
+        meta["fallback"] = text is None
+        return Utterance(self._stylise(draft if text is None else text, ctx), meta)
+
+    def check(
+        self, raw: str, ctx: TurnContext, fired: list[str], draft: str = ""
+    ) -> str | None:
+        """Clean ``raw`` and run the guards; the usable text, or None to regenerate.
+
+        Appends the name of every guard that fired to ``fired``.
+        """
+        text = guards.clean(raw)
+        if text != " ".join(raw.split()):
+            fired.append("strip")
+        if not text:
+            fired.append("empty")
+            return None
+        reasons = set(guards.role_violations(guards.first_turn(raw)))
+        if ctx.intent in ("ASK", "OTH"):
+            reasons.discard("ask_preferences")  # asking the recommender's taste is the turn
+        if reasons:
+            fired.append("role")
+            return None
+        if guards.echoes_instructions(guards.first_turn(raw)):
+            fired.append("echo")
+            return None
+        if guards.is_repetitive(text):
+            fired.append("repeat")
+            return None
+        facet = ctx.slots.facet if ctx.intent in FACET_INTENTS else None
+        reference = draft if self.mode == "draft" and draft else None
+        if (facet is not None and not guards.facet_mentioned(text, facet)) or (
+            guards.intent_cue_missing(ctx.intent, text, reference)
+        ):
+            fired.append("slots")
+            return None
+        if self.mode == "draft" and draft and guards.draft_overlap(text, draft) < DRIFT_MIN:
+            fired.append("drift")
+            return None
+        state = ctx.state
+        if guards.leaks_goal(text, state.goal.target.title, state.target_mentioned_by_crs):
+            fired.append("leak")
+            return None
+        bounds = guards.length_bounds(ctx.traits.verbosity)
+        verdict = guards.check_length(text, bounds)
+        if verdict == "short":
+            fired.append("short")
+            return None
+        if verdict == "long":
+            fired.append("long")
+            text = guards.trim_words(text, bounds[1])
+        return text
+
+    def _request_seed(self, attempt: int) -> int | None:
+        """A different seed per regeneration, or None (the server picks) without a seed."""
+        if self.seed is None:
+            return None
+        return (self.seed + attempt) % (2**31)
+
+    def _stylise(self, text: str, ctx: TurnContext) -> str:
+        """The template model's surface habits (fillers, casing, typos outside titles)."""
+        return apply_style(text, ctx.style, ctx.traits, ctx.rng, _titles(ctx))
+
+
+def _plain(style: Style) -> Style:
+    """``style`` with its length habits but no surface noise (for the draft)."""
+    return dataclasses.replace(
+        style,
+        lowercase_rate=0.0,
+        all_lower_rate=0.0,
+        no_final_punct_rate=0.0,
+        typo_rate=0.0,
+        filler_rate=0.0,
+        exclaim_rate=0.0,
+    )
+
+
+def _titles(ctx: TurnContext) -> list[str]:
+    """Film titles this turn may contain: protected from typos by the style pass."""
+    slots, state = ctx.slots, ctx.state
+    found = [state.goal.target.title]
+    if slots.item is not None:
+        found.append(slots.item.title)
+    for facet in (slots.facet, slots.reason):
+        if facet is not None and facet.kind == "like":
+            found.append(facet.title or facet.value)
+    if state.accepted_item is not None and state.accepted_item in state.catalog:
+        found.append(state.catalog.get(state.accepted_item).title)
+    return [t for t in found if t]
