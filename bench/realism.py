@@ -1,0 +1,254 @@
+"""Realism scoreboard: how far simulated users are from real ones, per scenario and real set.
+
+Runs each scenario with ``python -m simworld run`` into a temporary directory, then compares
+its user turns with real human seekers (:func:`simworld.compare.compare_dialogues`):
+
+- ReDial (``redial/train_subset_kgsf_valid.jsonl``, format ``redial``, no intent labels);
+- IARD (``iard/iard_dev.json``, format ``iard``, human intent labels: adds the transfer
+  figures).
+
+Scenarios: ``scenarios/quickstart.yaml`` (template users), and ``scenarios/llm-local.yaml``
+when that file exists and ``llama_cpp`` is importable (skip it with ``--skip-llm``).
+
+Printed: a Markdown table, one row per (scenario, real set), with each figure next to its
+human floor (the same statistic between two random halves of the real dialogues) or, for
+transfer, its real-data ceiling. ``distinct-2`` and ``vendi`` are measured on the same
+number of user turns on both sides (diversity grows with corpus size), simulated then real.
+
+Run from anywhere: ``python bench/realism.py [--out PATH.json] [--skip-llm] [--set K=V]``.
+The real corpora are looked up at ``../shared/data`` beside the repository; without them the
+script exits with status 2 and says so. Deterministic for a seed (scenario seeds, and
+``--seed`` for the comparison's splits and bootstraps).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+REAL_SETS = (
+    ("redial", "redial/train_subset_kgsf_valid.jsonl", "redial"),
+    ("iard", "iard/iard_dev.json", "iard"),
+)
+QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
+LLM_LOCAL = ROOT / "scenarios" / "llm-local.yaml"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One (scenario, real set) comparison: the figures of the table, plus timings."""
+
+    scenario: str
+    real: str
+    figures: dict[str, Any]
+
+
+def scenarios(skip_llm: bool) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The scenarios to run, and a note per scenario left out (and why)."""
+    chosen = [("quickstart", QUICKSTART)]
+    notes: list[str] = []
+    if skip_llm:
+        notes.append("llm-local: skipped (--skip-llm)")
+    elif not LLM_LOCAL.is_file():
+        notes.append(f"llm-local: skipped ({LLM_LOCAL.relative_to(ROOT)} does not exist)")
+    elif importlib.util.find_spec("llama_cpp") is None:
+        notes.append("llm-local: skipped (llama_cpp is not installed: the llm extra)")
+    else:
+        chosen.append(("llm-local", LLM_LOCAL))
+    return chosen, notes
+
+
+def run_scenario(path: Path, out: Path, overrides: Sequence[str]) -> float:
+    """``simworld run`` in a subprocess; returns its wall time in seconds."""
+    command = [sys.executable, "-m", "simworld", "run", str(path), "--out", str(out), "-q"]
+    for item in overrides:
+        command += ["--set", item]
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise SystemExit(f"realism: {path.name}: simworld run failed ({proc.returncode}): {last}")
+    return time.perf_counter() - start
+
+
+def equal_n_diversity(sim: Sequence[str], real: Sequence[str], seed: int) -> dict[str, float | int]:
+    """distinct-2 and Vendi of both sides on the same number of turns (seeded subsamples)."""
+    from simworld.metrics.stats import subsample
+    from simworld.metrics.text import distinct_n, vendi_score
+
+    n = min(len(sim), len(real))
+    rng = np.random.default_rng(seed)
+    a, b = subsample(sim, n, rng), subsample(real, n, rng)
+    return {
+        "diversity.n_turns": n,
+        "diversity.distinct_2_sim": distinct_n(a, 2),
+        "diversity.distinct_2_real": distinct_n(b, 2),
+        "diversity.vendi_sim": vendi_score(a, seed=seed),
+        "diversity.vendi_real": vendi_score(b, seed=seed),
+    }
+
+
+def measure(
+    overrides: Sequence[str], skip_llm: bool, seed: int, work: Path
+) -> tuple[list[Row], list[str], dict[str, float]]:
+    """Run the scenarios and compare each with each real set."""
+    from simworld.compare import compare_dialogues
+    from simworld.datasets import load_dialogues
+    from simworld.metrics.classify import blas_single_thread
+    from simworld.metrics.run import load_run
+
+    real: dict[str, Any] = {}
+    for name, rel, fmt in REAL_SETS:
+        real[name] = load_dialogues(SHARED_DATA / rel, fmt)
+    chosen, notes = scenarios(skip_llm)
+    timings: dict[str, float] = {}
+    rows: list[Row] = []
+    for scenario, path in chosen:
+        out = work / scenario
+        timings[f"run.{scenario}_s"] = run_scenario(path, out, overrides)
+        data = load_run(out)
+        sim_texts = [str(r["user_text"]) for r in data.user_turns()]
+        for name, _, _ in REAL_SETS:
+            start = time.perf_counter()
+            figures: dict[str, Any] = dict(compare_dialogues(data, real[name], seed=seed))
+            real_texts = [t.text for d in real[name] for t in d.user_turns]
+            with blas_single_thread():
+                figures.update(equal_n_diversity(sim_texts, real_texts, seed))
+            timings[f"compare.{scenario}.{name}_s"] = time.perf_counter() - start
+            rows.append(Row(scenario, name, figures))
+    return rows, notes, timings
+
+
+def _f(value: Any, spec: str = ".3f") -> str:
+    return "–" if value is None else format(float(value), spec)
+
+
+def table(rows: Sequence[Row]) -> str:
+    """The scoreboard as a Markdown table (value, then floor or ceiling in parentheses)."""
+    head = (
+        "| scenario | real set | c2st_auc (floor) | intent_jsd (floor) "
+        "| words_per_turn_w1 (floor) | distinct_2 sim / real | vendi sim / real "
+        "| transfer.intent_macro_f1 (ceiling) | transfer augmented |"
+    )
+    lines = [head, "|" + "---|" * 9]
+    for row in rows:
+        f = row.figures
+        transfer = (
+            f"{_f(f.get('transfer.intent_macro_f1'))} "
+            f"({_f(f.get('transfer.intent_macro_f1_ceiling'))})"
+            if "transfer.intent_macro_f1" in f
+            else "n/a (no labels)"
+        )
+        augmented = _f(f.get("transfer.intent_macro_f1_augmented"))
+        cells = [
+            row.scenario,
+            row.real,
+            f"{_f(f.get('realism.c2st_auc'))} ({_f(f.get('realism.c2st_auc_floor'))})",
+            f"{_f(f.get('realism.intent_jsd'))} ({_f(f.get('realism.intent_jsd_floor'))})",
+            f"{_f(f.get('realism.words_per_turn_w1'), '.2f')} "
+            f"({_f(f.get('realism.words_per_turn_w1_floor'), '.2f')})",
+            f"{_f(f.get('diversity.distinct_2_sim'))} / {_f(f.get('diversity.distinct_2_real'))}",
+            f"{_f(f.get('diversity.vendi_sim'), '.1f')} / "
+            f"{_f(f.get('diversity.vendi_real'), '.1f')}",
+            transfer,
+            augmented if "transfer.intent_macro_f1" in f else "n/a",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    from simworld import __version__
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "simworld": __version__,
+        "commit": commit or None,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", help="also write every figure to this JSON file")
+    parser.add_argument("--skip-llm", action="store_true", help="do not run scenarios/llm-local")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="scenario override passed to every run, e.g. population.size=100 (repeatable)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the comparisons")
+    args = parser.parse_args(argv)
+    missing = [rel for _, rel, _ in REAL_SETS if not (SHARED_DATA / rel).is_file()]
+    if missing:
+        print(
+            f"realism: the real corpora are not at {SHARED_DATA} (missing: {', '.join(missing)}); "
+            "this benchmark needs the dev checkout's ../shared/data",
+            file=sys.stderr,
+        )
+        return 2
+    info = machine()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="simworld-realism-") as tmp:
+        rows, notes, timings = measure(args.set, args.skip_llm, args.seed, Path(tmp))
+    timings["total_s"] = time.perf_counter() - start
+    print(
+        f"realism scoreboard: {info['date']}, {info['cpus']} cpus, python {info['python']}, "
+        f"simworld {info['simworld']} ({info['commit'] or 'no git'}), compare seed {args.seed}"
+        + (f", overrides {' '.join(args.set)}" if args.set else "")
+    )
+    print()
+    print(table(rows))
+    print()
+    for note in notes:
+        print(f"note: {note}")
+    print(
+        "timings: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()),
+    )
+    if args.out:
+        payload = {
+            "machine": info,
+            "seed": args.seed,
+            "overrides": list(args.set),
+            "notes": notes,
+            "timings": timings,
+            "rows": [{"scenario": r.scenario, "real": r.real, **r.figures} for r in rows],
+        }
+        Path(args.out).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        print(f"figures written to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
