@@ -175,6 +175,24 @@ def test_every_intent_renders_text(
     assert re.search(r"[A-Za-z]", text), text
     assert "{" not in text and "[" not in text and "|" not in text, text
     assert "  " not in text, text
+    stutter = _STUTTER.search(text)
+    assert stutter is None or stutter.group(1).lower() in _DELIBERATE_REPEATS, text
+
+
+# A word written twice in a row ("it it is", "the first one one") is a slot/phrase clash.
+_STUTTER = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
+_DELIBERATE_REPEATS = {"no", "very", "ha", "so", "really"}
+
+
+@pytest.mark.parametrize("intent", DEFAULT_INTENTS)
+def test_no_word_is_written_twice_in_a_row(intent: str) -> None:
+    rng = np.random.default_rng(11)
+    for i in range(600):
+        item = ("m1", "m3", "m2")[i % 3]  # first, middle and last of the recommended list
+        text = MODEL.draft(make_ctx(intent, facet=FACETS[i % len(FACETS)], item=item,
+                                    reason=FACETS[(i + 3) % len(FACETS)], seed=rng))
+        stutter = _STUTTER.search(text)
+        assert stutter is None or stutter.group(1).lower() in _DELIBERATE_REPEATS, text
 
 
 def test_unknown_intent_or_facet_kind_still_renders() -> None:

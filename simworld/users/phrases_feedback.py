@@ -46,7 +46,7 @@ ACC: dict[str, tuple[str, ...]] = {
         "out|watch it|give it a try)]",
         f"(I'll|I will|I think I'll) (watch {{item}}|check out {{item}}|give {{item}} a "
         f"(try|shot|go))[ {_LATER}]",
-        "(ooh|oh nice|great|perfect), {item} (it is|sounds good)",
+        "(ooh|oh nice|great|perfect), ({item_title} it is|{item} sounds good)",
         f"(yes|yeah|yep)[!|,] (I'll|I'm going to) (watch|go with) {{item}}[ {_LATER}]",
         "(haven't seen|never seen|I haven't seen) {item}[ yet], (I'll|will) (check it "
         "out|add it to my list)[!]",
@@ -63,8 +63,8 @@ ACC: dict[str, tuple[str, ...]] = {
         "(watch it|check it out)]",
         "(great|perfect|awesome) (choice|pick|suggestion), (I'll|I will) (watch|check out) "
         "{item}",
-        "{item} it is[, {thanks}]",
-        "(that|{item}) [one ](sounds|looks) like (a winner|just the thing|fun)",
+        "{item_title} it is[, {thanks}]",
+        "(that[ one]|{item}) (sounds|looks) like (a winner|just the thing|fun)",
         "(oh|ah), I (forgot|totally forgot) about {item}[, (good|great) (call|idea)]",
         "(yeah|yes), {item} (would be|is) (perfect|great|good)[ for (tonight|us)]",
         "(never heard of|I don't know) {item} but it (sounds|looks) (good|great|interesting)",
@@ -133,7 +133,7 @@ INQ: dict[str, tuple[str, ...]] = {
         "why (do you recommend|did you pick) {item}?",
         "(what's|what is) (the plot|the story|the premise) of {item}?",
         "(hmm|oh), what is {item} (about|like)?",
-        "(is|is it) {item} (very|super|really) (long|violent|slow)?",
+        "is {item} (very|super|really) (long|violent|slow)?",
         "(when|what year) did {item} come out?",
         "(is|was) {item} (a big hit|popular|well known)?",
         "are there (any|a lot of) (jump scares|sad parts|fight scenes) in {item}?",

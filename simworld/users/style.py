@@ -82,6 +82,8 @@ def add_filler(
         return f"{word.capitalize()}, {rest}"
     pool = _HAPPY_SUFFIX if traits.mood == "positive" and rng.random() < 0.5 else _SUFFIX_FILLERS
     word = pool[int(rng.integers(len(pool)))]
+    if text.rstrip(".!?, ").lower().endswith(word.lower()):
+        return text  # "... haha" already ends the turn: no "haha haha"
     if text.endswith("?"):
         return f"{text} {word}"
     return f"{_strip_end(text)} {word}"
