@@ -20,6 +20,12 @@ intent labels ``transfer.intent_macro_f1``, ``transfer.intent_macro_f1_ceiling``
 ``transfer.intent_macro_f1_augmented`` (real + simulated training data) and per-intent
 ``transfer.f1.<INTENT>`` / ``transfer.ceiling_f1.<INTENT>``. Undefined values (too little
 data, missing optional package) are None. See :mod:`simworld.metrics` for the definitions.
+
+:func:`compare_giveaways` answers the follow-up question -- *what* gives the simulated turns
+away -- with the word / character n-grams and style facts most typical of each side, with
+example turns (:mod:`simworld.metrics.giveaways`); it is a separate result (a JSON-ready
+dict of two ranked lists), not part of the flat metrics, and :func:`format_giveaways`
+renders it for the terminal.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from simworld.errors import DataError
 from simworld.metrics.behaviour import behaviour, behaviour_gaps, words_w1_ci
 from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
 from simworld.metrics.content import GenreVocabulary
+from simworld.metrics.giveaways import Giveaway, Giveaways, giveaways
 from simworld.metrics.realism import (
     c2st_auc,
     intent_predictions,
@@ -69,6 +76,27 @@ def compare(
     return compare_dialogues(
         load_run(run_dir), load_dialogues(real_path, fmt), seed=seed, catalog=catalog
     )
+
+
+def compare_giveaways(
+    run: RunData | str | Path,
+    real: Sequence[Dialogue],
+    *,
+    seed: int = 0,
+    top: int = 10,
+    real_examples: bool = True,
+) -> Giveaways:
+    """The ``top`` features most typical of the run's user turns and of the real dialogues'
+    user turns, with example turns (``real_examples=False``: none from the real data).
+    See :func:`simworld.metrics.giveaways.giveaways`."""
+    data = run if isinstance(run, RunData) else load_run(run)
+    sim_texts = [str(r["user_text"]) for r in data.user_turns()]
+    if not sim_texts:
+        raise DataError("the run has no user turns to compare", file=str(data.path))
+    real_texts = [t.text for d in real for t in d.user_turns]
+    if not real_texts:
+        raise DataError("real data: no user turns to compare with")
+    return giveaways(sim_texts, real_texts, top=top, seed=seed, real_examples=real_examples)
 
 
 def _clean(value: Any) -> MetricValue:
@@ -250,3 +278,52 @@ def format_compare(result: dict[str, MetricValue]) -> Table:
             _fmt(result.get(f"{key}_floor")),
         )
     return table
+
+
+def _feature(row: Giveaway) -> str:
+    if row["kind"] == "word":
+        return f'"{row["feature"]}"'
+    if row["kind"] == "char":  # visible spaces: the padding marks a word boundary
+        return "'" + row["feature"].replace(" ", "␣") + "'"
+    return row["feature"]
+
+
+def format_giveaways(result: Giveaways) -> list[Table]:
+    """Two rich tables: features typical of simulated turns, then of real turns; each row
+    with its z-score, log-odds weight, share of turns per side and one example turn."""
+    from rich import box
+    from rich.table import Table
+
+    tables = []
+    for side, title in (
+        ("sim", "what gives simulated turns away: more common in simulated turns"),
+        ("real", "what simulated turns lack: more common in real turns"),
+    ):
+        rows: list[Giveaway] = list(result["sim"] if side == "sim" else result["real"])
+        table = Table(
+            title=title,
+            caption=f"{result['n_sim']} simulated vs {result['n_real']} real turns; z: log-odds "
+            "z-score (the ranking); weight: log-odds ratio sim/real; sim, real: share of turns",
+            box=box.SIMPLE_HEAD,
+            collapse_padding=True,
+            pad_edge=False,
+        )
+        table.add_column("feature", overflow="fold")
+        table.add_column("kind")
+        table.add_column("z", justify="right")
+        table.add_column("weight", justify="right")
+        table.add_column("sim", justify="right")
+        table.add_column("real", justify="right")
+        table.add_column(f"example ({'simulated' if side == 'sim' else 'real'})", overflow="fold")
+        for row in rows:
+            table.add_row(
+                _feature(row),
+                row["kind"],
+                f"{row['z']:+.1f}",
+                f"{row['log_odds']:+.2f}",
+                f"{100 * row['share_sim']:.1f}%",
+                f"{100 * row['share_real']:.1f}%",
+                row["examples"][0] if row["examples"] else "",
+            )
+        tables.append(table)
+    return tables

@@ -14,8 +14,11 @@
   :mod:`simworld.compare`;
 - PNG figures (intent distribution, latent coverage heatmap, success by persona segment,
   latency histogram, population curves, intent confusion matrix);
-- ``index.html``: the metrics and figures on one page, figures embedded as data URIs so the
-  file can be mailed on its own.
+- ``giveaways.json`` (with real dialogues only): the word / character n-grams and style
+  facts most typical of simulated and of real turns, with example turns
+  (:func:`simworld.compare.compare_giveaways`);
+- ``index.html``: the metrics, figures and giveaways on one page, figures embedded as data
+  URIs so the file can be mailed on its own.
 
 :func:`summarize` renders the headline numbers as a few lines for the terminal.
 """
@@ -44,6 +47,7 @@ from simworld.metrics.fidelity import (
     label_leaks,
     persona_separability,
 )
+from simworld.metrics.giveaways import Giveaways
 from simworld.metrics.load import load_stats
 from simworld.metrics.outcomes import outcomes, success_by_segment
 from simworld.metrics.run import RunData, load_run
@@ -223,25 +227,36 @@ def build_report(
     real: Sequence[Dialogue] | None = None,
     seed: int = 0,
     catalog: Catalog | None = None,
+    giveaways: int = 10,
+    real_examples: bool = True,
 ) -> Path:
     """Write ``RUN/report/`` (metrics.json, PNG figures, index.html); return index.html's path.
 
     ``real``: dialogues from :func:`simworld.datasets.load_dialogues`; when given, the
-    realism and transfer metrics of :func:`simworld.compare.compare_dialogues` are added.
+    realism and transfer metrics of :func:`simworld.compare.compare_dialogues` are added,
+    and the ``giveaways`` features most typical of each side (0: none) are written to
+    ``giveaways.json`` and shown, with example turns (``real_examples=False``: none from
+    the real data, e.g. when the report will be shared).
     """
     data = load_run(run_dir)
     out_dir = data.path / "report"
     out_dir.mkdir(parents=True, exist_ok=True)
     with blas_single_thread():
         metrics, fid = _run_metrics(data, seed)
+    found: Giveaways | None = None
     if real:
-        from simworld.compare import compare_dialogues
+        from simworld.compare import compare_dialogues, compare_giveaways
 
         metrics.update(compare_dialogues(data, real, seed=seed, catalog=catalog))
+        if giveaways > 0:
+            found = compare_giveaways(
+                data, real, seed=seed, top=giveaways, real_examples=real_examples
+            )
+            _write_atomic(out_dir / "giveaways.json", json.dumps(found, indent=2) + "\n")
     _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     figures = _figures(data, out_dir, real, fid)
     index = out_dir / "index.html"
-    _write_atomic(index, _html(data, metrics, figures))
+    _write_atomic(index, _html(data, metrics, figures, found))
     return index
 
 
@@ -255,7 +270,44 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _html(data: RunData, metrics: Mapping[str, Any], figures: Sequence[tuple[str, Path]]) -> str:
+_GIVEAWAY_SIDES = (
+    ("sim", "More common in simulated turns (what gives them away)", "simulated"),
+    ("real", "More common in real turns (what simulated turns lack)", "real"),
+)
+
+
+def _giveaways_html(found: Giveaways) -> list[str]:
+    parts = [
+        "<h2>giveaways</h2>",
+        f"<p>Word and character n-grams and style facts ranked by the z-score of their "
+        f"log-odds ratio (share of turns containing them, {found['n_sim']} simulated vs "
+        f"{found['n_real']} real turns); weight = log-odds ratio sim/real.</p>",
+    ]
+    for side, title, who in _GIVEAWAY_SIDES:
+        rows = found["sim"] if side == "sim" else found["real"]
+        parts.append(
+            f"<h3>{html.escape(title)}</h3><table><tr><th>feature</th><th>kind</th><th>z</th>"
+            f"<th>weight</th><th>sim</th><th>real</th><th>examples ({who})</th></tr>"
+        )
+        for r in rows:
+            examples = "<br>".join(html.escape(e) for e in r["examples"])
+            parts.append(
+                f"<tr><td><code>{html.escape(repr(r['feature']))}</code></td>"
+                f"<td>{r['kind']}</td><td class='v'>{r['z']:+.1f}</td>"
+                f"<td class='v'>{r['log_odds']:+.2f}</td>"
+                f"<td class='v'>{_pct(r['share_sim'])}</td>"
+                f"<td class='v'>{_pct(r['share_real'])}</td><td>{examples}</td></tr>"
+            )
+        parts.append("</table>")
+    return parts
+
+
+def _html(
+    data: RunData,
+    metrics: Mapping[str, Any],
+    figures: Sequence[tuple[str, Path]],
+    found: Giveaways | None = None,
+) -> str:
     groups: dict[str, list[tuple[str, Any]]] = {}
     for key, value in metrics.items():
         groups.setdefault(key.split(".", 1)[0], []).append((key, value))
@@ -283,6 +335,8 @@ def _html(data: RunData, metrics: Mapping[str, Any], figures: Sequence[tuple[str
                 f"<tr><td>{html.escape(key)}</td><td class='v'>{html.escape(_fmt(value))}</td></tr>"
             )
         parts.append("</table>")
+    if found is not None:
+        parts += _giveaways_html(found)
     parts.append("</body></html>\n")
     return "\n".join(parts)
 

@@ -7,6 +7,7 @@ module             question
 ``realism``        can a classifier tell simulated from real turns? (C2ST AUC, label JSDs)
 ``content``        what do turns talk about, in what tone? (genre topics, VADER buckets)
 ``behaviour``      do users write and stay like real ones? (length, questions, short turns)
+``giveaways``      what gives simulated turns away? (log-odds z of n-grams and style facts)
 ``transfer``       do simulated labelled turns teach what real users mean? (sim -> real F1)
 ``fidelity``       is the text true to its latent labels without leaking them?
 ``coverage``       how much of the latent grid did the run exercise?
