@@ -11,16 +11,10 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
+import math
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,82 +22,16 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from llm_contexts import TARGET, dialogue
+from llm_server import KEY, KEY_ENV, LlamaServer, free_port
 
 from simworld.errors import ConfigError, EndpointError
 from simworld.users.base import UserModel
+from simworld.users.models.llm_base import TARGET_SLACK
 from simworld.users.models.openai_model import OpenAIUserModel
 
-KEY_ENV = "SIMWORLD_TEST_LLM_KEY"
-KEY = "sk-test-7c1d0f-not-a-real-key"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-# -- the real llama.cpp server ---------------------------------------------------------
-
-
-@dataclass
-class LlamaServer:
-    base_url: str
-    key: str
-
-
-@pytest.fixture(scope="session")
-def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
-    if importlib.util.find_spec("llama_cpp") is None:
-        pytest.skip("llama-cpp-python is not installed (pip install 'simworld[llm]')")
-    try:
-        import llama_cpp.server  # noqa: F401  (needs the [server] extra: fastapi, uvicorn)
-    except ImportError as exc:
-        pytest.skip(f"llama_cpp.server is not importable ({exc})")
-    from simworld.users.models.local_model import smollm2_gguf_path
-
-    try:
-        gguf = smollm2_gguf_path()
-    except ConfigError as exc:
-        pytest.skip(str(exc))
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
-        "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
-        "--api_key", KEY, "--model_alias", "smollm2",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_ready(base, proc, log)
-        yield LlamaServer(base, KEY)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll ``GET /v1/models`` until it answers 200 (bounded: 120 s, 0.2 s between polls)."""
-    deadline = time.monotonic() + 120
-    req = urllib.request.Request(f"{base}/models", headers={"Authorization": f"Bearer {KEY}"})
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-800:]
-            pytest.fail(f"llama_cpp.server exited with {proc.returncode}: {tail}")
-        try:
-            with urllib.request.urlopen(req, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)  # polling interval, not synchronisation: readiness is the 200 above
-    pytest.fail("llama_cpp.server did not answer GET /v1/models within 120 s")
+# The real llama.cpp server (fixture ``llama_server``) lives in tests/llm_server.py, shared
+# with tests/test_scenarios.py: one server process per test session.
+pytest_plugins = ["llm_server"]
 
 
 @pytest.fixture
@@ -353,7 +281,7 @@ async def test_garbage_json_is_a_bad_response() -> None:
 
 
 async def test_connection_refused_is_a_connection_error() -> None:
-    port = _free_port()
+    port = free_port()
     model = OpenAIUserModel(
         base_url=f"http://127.0.0.1:{port}/v1", model="x", retries=1, backoff_s=0.001
     )
@@ -432,8 +360,12 @@ async def test_overlong_reply_is_trimmed_not_regenerated() -> None:
         assert srv.count("script") == 1
         assert utt.meta["guards"] == ["long"]
         assert utt.meta["fallback"] is False
-        assert "w40" in utt.text and "w60" not in utt.text
-        assert len(utt.text.split()) <= 51  # the style pass may add one filler word
+        # Trimmed to 1.5 x the turn's length target (within the verbosity's 50 words).
+        target = utt.meta["target_words"]
+        assert isinstance(target, int)
+        limit = min(50, math.ceil(TARGET_SLACK * target))
+        assert utt.text.startswith("I want a tense thriller tonight") and "w60" not in utt.text
+        assert limit - 1 <= len(utt.text.split()) <= limit + 1  # the style pass may add a filler
 
 
 async def test_cache_answers_an_identical_second_call(tmp_path: Path) -> None:

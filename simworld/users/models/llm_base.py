@@ -7,19 +7,29 @@ keeps a small assistant-tuned model acting as a *user* is here, once:
 1. The template model writes a draft for the turn (it carries the intent and the slots). In
    ``draft`` mode the LLM rewrites it in the persona's voice; in ``free`` mode the LLM writes
    the turn from the instructions alone. The draft is also the fallback.
-2. A length target (words) is drawn from the persona's calibrated lognormal
-   (``Style.words_mu``/``words_sigma``), shifted by verbosity and intent, and put in the
-   instruction.
+2. A length target (words) goes in the instruction. In ``free`` mode it is drawn from the
+   persona's calibrated lognormal (``Style.words_mu``/``words_sigma``), shifted by intent and
+   scaled by verbosity -- the real seekers' lengths, since the model writes every word. In
+   ``draft`` mode it is the draft's own length: the template drew it from the same
+   distribution (with its phrase-bank gain, see below), and asking for a rewrite of a
+   6-word draft "in about 25 words" only invites padding and drift.
 3. The output is cleaned (speaker prefixes, quotes, markdown, a continued dialogue), then
    checked: assistant-like text (``role``), repeated instructions or narration (``echo``),
    a loop (``repeat``), the turn's preference or intent cue missing (``slots``), a rewrite
    that strays from the draft (``drift``), the target title before the CRS said it
    (``leak``), nothing left
    (``empty``) or too few words (``short``) -> regenerate, up to ``max_regenerations``
-   times, then fall back to the draft. Too many words (``long``) are trimmed, not
-   regenerated.
+   times, then fall back to the draft. Too many words (``long``: over the verbosity's
+   maximum, or over ``TARGET_SLACK`` times the target) are trimmed, not regenerated.
 4. The same style post-processing as the template model (casing, typos, fillers) is applied,
    so an LLM-written population keeps real seekers' style mix.
+
+The draft template gets the same length gain as the ``template`` user model
+(``simworld.build.TEMPLATE_LENGTH_GAIN``: the phrase bank compresses lengths towards its
+phrases' natural size, and the gain restores the real mean). So a fallback turn -- the
+draft -- is as long as the template model's turn would be, and a population that falls back
+often still matches the real seekers' words per turn. The free-mode target gets no gain: the
+LLM is not compressed by a phrase bank.
 
 Every guard that fired is listed in ``meta["guards"]``; a fallback sets ``meta["fallback"]``.
 If the backend fails (after its own retries) the :class:`EndpointError` propagates -- the
@@ -30,13 +40,14 @@ the draft, with ``fallback=True`` and the guard ``llm_error``.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from simworld.errors import ConfigError, EndpointError
-from simworld.latents.intents import FACET_INTENTS
+from simworld.latents.intents import DEFAULT_INTENTS, FACET_INTENTS
 from simworld.latents.persona import Style
 from simworld.users.base import TurnContext, Utterance
 from simworld.users.models import guards
@@ -46,6 +57,10 @@ from simworld.users.style import apply_style, target_words
 
 # Draft mode: share of the draft's content words a rewrite must keep (else ``drift``).
 DRIFT_MIN = 0.3
+# A model-written turn longer than this many times its length target is trimmed (``long``):
+# small models pad their rewrites (about twice the target here), which would undo the
+# length calibration.
+TARGET_SLACK = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +90,7 @@ class LLMUserModel(ABC):
         intent_length_shift: Mapping[str, float] | None = None,
         seed: int | None = None,
         max_history: int = 8,
+        draft_length_gain: float | None = None,
     ) -> None:
         if mode not in MODES:
             raise ConfigError.expected(" or ".join(MODES), mode, field="user_model.mode")
@@ -89,8 +105,20 @@ class LLMUserModel(ABC):
         self.max_regenerations = max_regenerations
         self.fallback_on_error = fallback_on_error
         # The template validates the shifts; both draw turn lengths the same way.
-        self._template = TemplateUserModel(intent_length_shift)
-        self.intent_length_shift = dict(self._template.intent_length_shift)
+        self.intent_length_shift = dict(TemplateUserModel(intent_length_shift).intent_length_shift)
+        if draft_length_gain is None:
+            from simworld.build import TEMPLATE_LENGTH_GAIN
+
+            draft_length_gain = TEMPLATE_LENGTH_GAIN
+        if not math.isfinite(draft_length_gain) or draft_length_gain <= 0:
+            raise ConfigError.expected(
+                "a number > 0", draft_length_gain, field="user_model.draft_length_gain"
+            )
+        self.draft_length_gain = float(draft_length_gain)
+        gain = math.log(self.draft_length_gain)
+        self._template = TemplateUserModel(
+            {c: self.intent_length_shift.get(c, 0.0) + gain for c in DEFAULT_INTENTS}
+        )
         self.seed = seed
         self.max_history = max_history
 
@@ -121,14 +149,19 @@ class LLMUserModel(ABC):
             "max_regenerations": self.max_regenerations,
             "fallback_on_error": self.fallback_on_error,
             "intent_length_shift": dict(self.intent_length_shift),
+            "draft_length_gain": self.draft_length_gain,
         }
 
     # -- one turn ----------------------------------------------------------------------
-    def target_words(self, ctx: TurnContext) -> int:
-        """Words for this turn, drawn like the template model's (the persona's lognormal,
-        shifted by intent, scaled by verbosity) and kept inside the verbosity's bounds."""
-        shift = self.intent_length_shift.get(ctx.intent, 0.0)
-        words = target_words(ctx.style, ctx.traits.verbosity, shift, ctx.rng)
+    def target_words(self, ctx: TurnContext, draft: str | None = None) -> int:
+        """Words for this turn, kept inside the verbosity's bounds: the draft's length when
+        there is one (draft mode), else drawn like the template model's (the persona's
+        calibrated lognormal, shifted by intent, scaled by verbosity)."""
+        if draft is not None and guards.word_count(draft) > 0:
+            words = guards.word_count(draft)
+        else:
+            shift = self.intent_length_shift.get(ctx.intent, 0.0)
+            words = target_words(ctx.style, ctx.traits.verbosity, shift, ctx.rng)
         lo, hi = guards.length_bounds(ctx.traits.verbosity)
         return max(lo, min(hi, words))
 
@@ -151,7 +184,7 @@ class LLMUserModel(ABC):
     async def respond(self, ctx: TurnContext) -> Utterance:
         # The draft without surface noise: the style pass runs once, on the final text.
         draft = self._template.draft(dataclasses.replace(ctx, style=_plain(ctx.style)))
-        target = self.target_words(ctx)
+        target = self.target_words(ctx, draft if self.mode == "draft" else None)
         prompt = self.prompt(ctx, target, draft)
         fired: list[str] = []
         meta: dict[str, object] = {
@@ -177,7 +210,7 @@ class LLMUserModel(ABC):
                     counted = True
                     tokens_in += gen.tokens_in or 0
                     tokens_out += gen.tokens_out or 0
-                text = self.check(gen.text, ctx, fired, draft)
+                text = self.check(gen.text, ctx, fired, draft, target=target)
                 if text is not None:
                     break
         except EndpointError:
@@ -193,11 +226,18 @@ class LLMUserModel(ABC):
         return Utterance(self._stylise(draft if text is None else text, ctx), meta)
 
     def check(
-        self, raw: str, ctx: TurnContext, fired: list[str], draft: str = ""
+        self,
+        raw: str,
+        ctx: TurnContext,
+        fired: list[str],
+        draft: str = "",
+        *,
+        target: int | None = None,
     ) -> str | None:
         """Clean ``raw`` and run the guards; the usable text, or None to regenerate.
 
-        Appends the name of every guard that fired to ``fired``.
+        Appends the name of every guard that fired to ``fired``. With a length ``target``
+        (words), text over ``TARGET_SLACK`` times the target is trimmed too (``long``).
         """
         text = guards.clean(raw)
         if text != " ".join(raw.split()):
@@ -231,14 +271,16 @@ class LLMUserModel(ABC):
         if guards.leaks_goal(text, state.goal.target.title, state.target_mentioned_by_crs):
             fired.append("leak")
             return None
-        bounds = guards.length_bounds(ctx.traits.verbosity)
-        verdict = guards.check_length(text, bounds)
+        lo, hi = guards.length_bounds(ctx.traits.verbosity)
+        if target is not None:
+            hi = max(lo, min(hi, math.ceil(TARGET_SLACK * target)))
+        verdict = guards.check_length(text, (lo, hi))
         if verdict == "short":
             fired.append("short")
             return None
         if verdict == "long":
             fired.append("long")
-            text = guards.trim_words(text, bounds[1])
+            text = guards.trim_words(text, hi)
         return text
 
     def _request_seed(self, attempt: int) -> int | None:

@@ -8,6 +8,9 @@ owns one worker thread fed through a bounded queue (``queue_size`` requests wait
 further callers wait asynchronously for a place). The weights load once per process, lazily,
 on the worker's first request, and are cached by (path, n_ctx, n_threads, seed); models that
 share the cached weights take turns through a lock, since a ``Llama`` is not thread-safe.
+The cached weights are freed explicitly by :func:`close_all`, registered with :mod:`atexit`:
+left to ``Llama.__del__`` at interpreter shutdown, the free would run after llama_cpp's
+module globals are gone and print "Exception ignored in: <function Llama.__del__ ...>".
 
 Prompting, guards, modes, fallbacks and recorded facts are shared with the OpenAI-compatible
 model through :class:`simworld.users.models.llm_base.LLMUserModel`.
@@ -16,6 +19,7 @@ model through :class:`simworld.users.models.llm_base.LLMUserModel`.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.metadata
 import importlib.util
 import os
@@ -70,6 +74,7 @@ def smollm2_gguf_path() -> Path:
 class _Loaded:
     llama: Any  # llama_cpp.Llama
     lock: threading.Lock
+    closed: bool = False  # freed by close_all (set under ``lock``)
 
 
 _CACHE: dict[tuple[str, int, int | None, int | None, int], _Loaded] = {}
@@ -110,10 +115,57 @@ def _load(
             kwargs["seed"] = seed
         llama = Llama(**kwargs)
         if state_cache_mb > 0:
-            llama.set_cache(LlamaRAMCache(capacity_bytes=state_cache_mb << 20))
+            llama.set_cache(_bounded_ram_cache(LlamaRAMCache, state_cache_mb << 20))
         loaded = _Loaded(llama, threading.Lock())
         _CACHE[key] = loaded
         return loaded
+
+
+# Longest wait at exit for a generation still running in a worker before freeing its model.
+CLOSE_WAIT_S = 10.0
+
+
+def close_all() -> None:
+    """Free every cached model now and empty the cache (later requests load again).
+
+    Registered with :mod:`atexit`, so the weights are freed while llama_cpp is still whole;
+    ``Llama.__del__`` then has nothing left to do. Waits up to ``CLOSE_WAIT_S`` for a
+    generation in progress; a model still busy after that is left to the process exit.
+    """
+    with _CACHE_LOCK:
+        entries = list(_CACHE.values())
+        _CACHE.clear()
+    for entry in entries:
+        if not entry.lock.acquire(timeout=CLOSE_WAIT_S):
+            continue
+        try:
+            entry.closed = True
+            entry.llama.close()
+        finally:
+            entry.lock.release()
+
+
+atexit.register(close_all)
+
+
+def _bounded_ram_cache(base: type[Any], capacity_bytes: int) -> Any:
+    """llama.cpp's RAM prompt cache, but holding to ``capacity_bytes``.
+
+    ``LlamaRAMCache`` counts only the KV state of each entry, yet every entry also keeps a
+    copy of the logits of its prompt (up to ``n_batch`` x vocabulary floats: about 100 MB for
+    SmolLM2's 49,152-token vocabulary, against some 20 MB of KV state). Counted its way, a
+    1 GB cache grew past 8 GB here. This one counts every array an entry holds.
+    """
+
+    class BoundedRAMCache(base):  # type: ignore[misc]
+        @property
+        def cache_size(self) -> int:
+            return sum(
+                int(st.llama_state_size) + int(st.scores.nbytes) + int(st.input_ids.nbytes)
+                for st in self.cache_state.values()
+            )
+
+    return BoundedRAMCache(capacity_bytes=capacity_bytes)
 
 
 # -- the model -------------------------------------------------------------------------
@@ -156,6 +208,7 @@ class LocalUserModel(LLMUserModel):
         max_regenerations: int = 2,
         fallback_on_error: bool = False,
         intent_length_shift: Mapping[str, float] | None = None,
+        draft_length_gain: float | None = None,
         queue_size: int = 64,
         state_cache_mb: int = 1024,
     ) -> None:
@@ -165,6 +218,7 @@ class LocalUserModel(LLMUserModel):
             max_regenerations=max_regenerations,
             fallback_on_error=fallback_on_error,
             intent_length_shift=intent_length_shift,
+            draft_length_gain=draft_length_gain,
             seed=seed,
         )
         if importlib.util.find_spec("llama_cpp") is None:
@@ -235,8 +289,11 @@ class LocalUserModel(LLMUserModel):
         return f"local:{self.model_path}"
 
     def _run(self) -> None:
-        """Worker thread: load the model on the first job, then serve jobs in order."""
-        loaded: _Loaded | None = None
+        """Worker thread: serve jobs in order, with the cached model (loaded on first use).
+
+        The cache is looked up per job (a dict lookup) rather than held, so a model freed by
+        :func:`close_all` is never used again: the next job loads it afresh.
+        """
         while True:
             job = self._queue.get()
             if not isinstance(job, _Job):
@@ -244,14 +301,11 @@ class LocalUserModel(LLMUserModel):
             if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                if loaded is None:
-                    loaded = _load(self.model_path, self.n_ctx, self.n_threads, self.seed,
-                                   self.state_cache_mb)
-                job.future.set_result(self._generate(loaded, job))
+                job.future.set_result(self._generate(job))
             except BaseException as exc:  # delivered to the awaiting coroutine
                 job.future.set_exception(exc)
 
-    def _generate(self, loaded: _Loaded, job: _Job) -> Generation:
+    def _generate(self, job: _Job) -> Generation:
         kwargs: dict[str, Any] = {
             "messages": job.messages,
             "max_tokens": job.max_tokens,
@@ -260,8 +314,14 @@ class LocalUserModel(LLMUserModel):
         }
         if job.seed is not None:
             kwargs["seed"] = job.seed
-        with loaded.lock:
-            out = loaded.llama.create_chat_completion(**kwargs)
+        while True:
+            loaded = _load(self.model_path, self.n_ctx, self.n_threads, self.seed,
+                           self.state_cache_mb)
+            with loaded.lock:
+                if loaded.closed:  # freed between the lookup and the lock: load again
+                    continue
+                out = loaded.llama.create_chat_completion(**kwargs)
+                break
         usage = out.get("usage") or {}
         return Generation(
             text=str(out["choices"][0]["message"]["content"] or ""),

@@ -85,6 +85,7 @@ class OpenAIUserModel(LLMUserModel):
         max_regenerations: int = 2,
         fallback_on_error: bool = False,
         intent_length_shift: Mapping[str, float] | None = None,
+        draft_length_gain: float | None = None,
     ) -> None:
         super().__init__(
             mode=mode,
@@ -92,6 +93,7 @@ class OpenAIUserModel(LLMUserModel):
             max_regenerations=max_regenerations,
             fallback_on_error=fallback_on_error,
             intent_length_shift=intent_length_shift,
+            draft_length_gain=draft_length_gain,
             seed=seed,
         )
         if not base_url.startswith(("http://", "https://")):
