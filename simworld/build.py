@@ -41,6 +41,7 @@ from simworld.scenario import EndpointConfig, Scenario, UserModelConfig
 from simworld.users.base import UserModel
 
 if TYPE_CHECKING:
+    from simworld.calibration.bundle import CalibrationBundle
     from simworld.engine.population import Population
     from simworld.engine.social import SocialGraph
 
@@ -81,6 +82,28 @@ def load_catalog(spec: str, *, base: Path | None = None) -> Catalog:
 def style_calibration() -> dict[str, Any]:
     ref = resources.files("simworld.data").joinpath("style_redial.json")
     return dict(json.loads(ref.read_text(encoding="utf-8")))
+
+
+def calibration_bundle(scenario: Scenario) -> CalibrationBundle | None:
+    """The scenario's calibration bundle (``user_model.calibration``), or None."""
+    path = scenario.user_model.calibration
+    if path is None:
+        return None
+    from simworld.calibration.bundle import load_bundle
+
+    try:
+        return load_bundle(path)
+    except DataError as exc:
+        raise ConfigError(str(exc), field="user_model.calibration") from None
+
+
+def scenario_style(scenario: Scenario) -> Mapping[str, Any] | None:
+    """The style figures agents are drawn from: the calibration bundle's when there is one,
+    else the bundled ReDial figures (``style.calibration: redial``), else None."""
+    bundle = calibration_bundle(scenario)
+    if bundle is not None:
+        return bundle.style
+    return style_calibration() if scenario.style.calibration == "redial" else None
 
 
 def intent_length_shift(cal: Mapping[str, Any]) -> dict[str, float]:
@@ -148,6 +171,8 @@ VERBOSITY_VAR = 0.045
 def _beta(rng: np.random.Generator, mean: float, sd: float) -> float:
     mean = min(max(mean, 0.01), 0.99)
     var = min(sd**2, mean * (1 - mean) * 0.95)
+    if var <= 1e-9:  # no spread between writers (a calibrated corpus can show none)
+        return mean
     k = mean * (1 - mean) / var - 1
     return float(rng.beta(mean * k, (1 - mean) * k))
 
@@ -173,7 +198,7 @@ def sample_population(scenario: Scenario, catalog: Catalog) -> list[AgentLatents
     traits = {k: cols[k] for k in TRAIT_LEVELS}
     fav_w = _genre_weights(catalog, p.favourite_genres.weights, "persona.favourite_genres")
     bad_w = _genre_weights(catalog, p.disliked_genres.weights, "persona.disliked_genres")
-    cal = style_calibration() if scenario.style.calibration == "redial" else None
+    cal = scenario_style(scenario)
     out: list[AgentLatents] = []
     for i in range(n):
         arng = rng_for(seed, SEED_AGENT, i)
@@ -218,6 +243,9 @@ def make_intent_policy(scenario: Scenario, base: Path | None = None) -> IntentPo
     source = cfg.policy
     if source != "iard" and base is not None and not Path(source).is_absolute():
         source = str(base / source)
+    bundle = calibration_bundle(scenario)
+    if source == "iard" and bundle is not None and bundle.chain_path is not None:
+        source = str(bundle.chain_path)  # an explicit intents.policy file still wins
     return make_policy(
         source,
         exclude=tuple(cfg.exclude),
@@ -229,9 +257,31 @@ def make_intent_policy(scenario: Scenario, base: Path | None = None) -> IntentPo
 
 # -- user model ----------------------------------------------------------------------------
 def make_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
+    """The scenario's user model; wrapped in critic-guided selection with ``select``."""
+    model = _base_user_model(cfg, scenario)
+    bundle = calibration_bundle(scenario)
+    if cfg.select is None or bundle is None:
+        return model
+    if bundle.critic is None:
+        raise ConfigError(
+            "the calibration bundle has no critic.json, which select needs",
+            field="user_model.select",
+        )
+    from simworld.users.models.select import SelectUserModel
+
+    return SelectUserModel(
+        model,
+        bundle.critic,
+        candidates=cfg.select.candidates,
+        temperature=cfg.select.temperature,
+        match_length=cfg.select.match_length,
+    )
+
+
+def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
     from simworld.users.models.template import TemplateUserModel
 
-    cal = style_calibration() if scenario.style.calibration == "redial" else None
+    cal = scenario_style(scenario)
     shift = intent_length_shift(cal) if cal else None
     if cfg.kind == "template":
         # The phrase bank compresses lengths towards its phrases' natural size; this gain

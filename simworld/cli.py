@@ -259,15 +259,41 @@ def _run_dir(path: str) -> Path:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     _need_analysis()
-    from simworld.compare import compare, format_compare
+    from simworld.compare import (
+        compare_dialogues,
+        compare_giveaways,
+        format_compare,
+        format_giveaways,
+    )
+    from simworld.datasets import load_dialogues
+    from simworld.metrics.run import load_run
     from simworld.store import write_json_atomic
 
-    run = _run_dir(args.run)
-    result = compare(run, args.real, args.format, seed=args.seed)
-    Console().print(format_compare(result))
+    if args.giveaways < 0:
+        raise SimworldError(f"--giveaways: expected a count >= 0, got {args.giveaways}")
+    data = load_run(_run_dir(args.run))
+    real = load_dialogues(args.real, args.format)
+    result = compare_dialogues(data, real, seed=args.seed)
+    out = Console()
+    out.print(format_compare(result))
+    found = (
+        compare_giveaways(
+            data, real, seed=args.seed, top=args.giveaways, real_examples=not args.no_real_examples
+        )
+        if args.giveaways
+        else None
+    )
+    if found is not None:
+        for table in format_giveaways(found):
+            out.print(table)
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(Path(args.json), result)
         print(f"metrics written to {args.json}", file=sys.stderr)
+        if found is not None:
+            path = Path(args.json).with_name(Path(args.json).stem + ".giveaways.json")
+            write_json_atomic(path, found)
+            print(f"giveaways written to {path}", file=sys.stderr)
     return 0
 
 
@@ -282,6 +308,45 @@ def cmd_report(args: argparse.Namespace) -> int:
     metrics = json.loads((index.parent / "metrics.json").read_text())
     print(summarize(metrics))
     print(f"report: {index}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit a calibration bundle (style, intent chain, realism critic) to a real corpus."""
+    _need_analysis()
+    from simworld.calibration import fit_bundle, save_bundle
+    from simworld.calibration.fit import file_digest
+    from simworld.datasets import load_dialogues
+    from simworld.scenario import load_scenario
+
+    real = Path(args.real)
+    if not real.is_file():
+        raise SimworldError(f"{args.real}: no such file")
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    base = Path(args.scenario).resolve().parent if args.scenario else None
+    err = Console(stderr=True)
+    with err.status("reading the corpus") as status:
+        dialogues = load_dialogues(real, args.format)
+        source = {"path": str(real.resolve()), "sha256": file_digest(real), "format": args.format}
+
+        def report(message: str) -> None:
+            status.update(message)
+            err.print(f"· {message}")
+
+        bundle = fit_bundle(
+            dialogues, scenario=scenario, seed=args.seed, base_dir=base, source=source,
+            report=report,
+        )
+        out = save_bundle(bundle, args.out)
+    critic = dict(bundle.manifest.get("critic", {}))
+    src = dict(bundle.manifest.get("source", {}))
+    auc = critic.get("heldout_auc")
+    print(
+        f"calibration written to {out}: {src.get('n_user_turns')} real user turns in "
+        f"{src.get('n_dialogues')} dialogues (intents: {src.get('intent_labels')}); critic "
+        f"held-out AUC {'-' if auc is None else format(auc, '.3f')} "
+        f"({critic.get('n_test_real')} real vs {critic.get('n_test_sim')} simulated turns)"
+    )
     return 0
 
 
@@ -334,6 +399,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", required=True, choices=sorted(FORMATS), help="format of --real")
     c.add_argument("--json", help="also write the metrics to this JSON file")
     c.add_argument("--seed", type=int, default=0, help="seed for splits and bootstraps")
+    c.add_argument(
+        "--giveaways",
+        type=int,
+        default=10,
+        metavar="N",
+        help="list the N features most typical of each side, with examples (0: off)",
+    )
+    c.add_argument(
+        "--no-real-examples",
+        action="store_true",
+        help="show no example turns from the real data (e.g. when sharing the output)",
+    )
     c.set_defaults(func=cmd_compare)
 
     rp = sub.add_parser("report", help="write RUN/report/index.html and metrics.json")
@@ -349,6 +426,18 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("--seed", type=int, help="bootstrap seed (default: the run's seed)")
     ab.add_argument("--boot", type=int, default=2000, help="bootstrap resamples")
     ab.set_defaults(func=cmd_ab)
+
+    cal = sub.add_parser(
+        "calibrate", help="fit style, intent chain and realism critic to real sessions"
+    )
+    cal.add_argument("--real", required=True, help="file of real dialogues")
+    cal.add_argument("--format", required=True, choices=sorted(FORMATS), help="format of --real")
+    cal.add_argument("--out", required=True, help="directory to write the bundle to")
+    cal.add_argument("--seed", type=int, default=0, help="seed for simulation, splits, fits")
+    cal.add_argument(
+        "--scenario", help="scenario whose user model is calibrated (default: the defaults)"
+    )
+    cal.set_defaults(func=cmd_calibrate)
 
     sc = sub.add_parser("schema", help="print the scenario JSON Schema")
     sc.set_defaults(func=cmd_schema)

@@ -67,6 +67,8 @@ TURNS = pa.schema(
         ("guards", _list_str),  # guards that fired while writing this turn
         ("fallback", pa.bool_()),
         ("critic_score", pa.float32()),
+        ("n_candidates", pa.int32()),  # candidates written for this turn (select)
+        ("select_ms", pa.float64()),  # wall time to write the kept turn, all candidates
     ]
 )
 

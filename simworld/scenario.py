@@ -149,8 +149,21 @@ class IntentsConfig(_Strict):
     context_weight: Annotated[float, Field(ge=0, le=3)] = 1.0
 
 
+class SelectConfig(_Strict):
+    """Critic-guided selection: K candidates per turn, one kept with probability rising
+    with the critic's realness score (softmax of logit(P(real)) / temperature)."""
+
+    candidates: PosInt = 8
+    temperature: PosFloat = 1.0
+    match_length: bool = False  # choose among candidates of about the same length
+
+
 class UserModelConfig(_Strict):
     kind: Literal["template", "openai", "local"] = "template"
+    # A bundle written by ``simworld calibrate`` (relative paths: from the scenario file);
+    # its style and intent chain replace the bundled ReDial/IARD ones.
+    calibration: str | None = None
+    select: SelectConfig | None = None
     mode: Literal["free", "draft"] = "draft"
     layout: Literal["assistant", "user_lm"] = "assistant"
     base_url: str | None = None
@@ -176,6 +189,8 @@ class UserModelConfig(_Strict):
             missing = [f for f in ("base_url", "model") if getattr(self, f) is None]
             if missing:
                 raise ValueError(f"kind openai needs {' and '.join(missing)}")
+        if self.select is not None and self.calibration is None:
+            raise ValueError("select needs calibration (the critic comes from the bundle)")
         return self
 
 
@@ -318,10 +333,18 @@ class Scenario(_Strict):
     def sim_digest(self) -> str:
         """Digest of everything that shapes the simulation (all but ``output``): what resume
         compares, and what run and session ids derive from, so they do not depend on where
-        the output goes. Key order counts: the order of a distribution's levels orders the
-        draws."""
+        the output goes (nor where a calibration bundle is: its content digest counts). Key
+        order counts: the order of a distribution's levels orders the draws."""
         data = self.model_dump(mode="json")
         data.pop("output", None)
+        if self.user_model.calibration is not None:
+            # What the bundle holds shapes the run, not where it is stored.
+            from simworld.calibration.bundle import load_bundle
+
+            data["user_model"]["calibration"] = load_bundle(self.user_model.calibration).digest
+        select = self.user_model.select
+        if select is not None and select.candidates == 1:
+            data["user_model"]["select"] = None  # one candidate is no selection: same run
         text = json.dumps(data, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -349,7 +372,7 @@ def load_scenario(path: str | Path, *, overrides: dict[str, Any] | None = None) 
     if not isinstance(data, dict):
         raise ConfigError.expected("a mapping of sections at the top level", data, file=name)
     apply_overrides(data, overrides)
-    return validate_scenario(data, file=name)
+    return validate_scenario(data, file=name, base=p.resolve().parent)
 
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -359,13 +382,46 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any] | None) -> d
     return data
 
 
-def validate_scenario(data: dict[str, Any], *, file: str = "<scenario>") -> Scenario:
+def validate_scenario(
+    data: dict[str, Any], *, file: str = "<scenario>", base: Path | None = None
+) -> Scenario:
+    """Validate raw scenario data; ``base`` is the directory relative paths start from (the
+    scenario file's), used here for ``user_model.calibration``."""
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("\n".join(_format_errors(exc, file))) from None
     _check_dists(scenario, file)
-    return scenario
+    return _resolve_calibration(scenario, file, base)
+
+
+def _resolve_calibration(scenario: Scenario, file: str, base: Path | None) -> Scenario:
+    """Check the calibration bundle now (a bad one is a config error at load, not a crash
+    mid-run) and store its absolute path, so the run does not depend on the working
+    directory."""
+    um = scenario.user_model
+    if um.calibration is None:
+        return scenario
+    from simworld.calibration.bundle import load_bundle
+    from simworld.errors import DataError
+
+    path = Path(um.calibration).expanduser()
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    field = "user_model.calibration"
+    try:
+        bundle = load_bundle(path)
+    except DataError as exc:
+        raise ConfigError(str(exc), file=file, field=field) from None
+    if um.select is not None and bundle.critic is None:
+        raise ConfigError(
+            f"{path}: the bundle has no critic.json, which select needs", file=file, field=field
+        )
+    resolved = str(path.resolve())
+    if resolved == um.calibration:
+        return scenario
+    new_um = um.model_copy(update={"calibration": resolved})
+    return scenario.model_copy(update={"user_model": new_um})
 
 
 def scenario_json_schema() -> dict[str, Any]:

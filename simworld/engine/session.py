@@ -62,7 +62,16 @@ class SessionResult:
         return str(self.session["termination"])
 
 
-_TURN_META = ("mode", "prompt_hash", "tokens_in", "tokens_out", "gen_latency_ms", "critic_score")
+_TURN_META = (
+    "mode",
+    "prompt_hash",
+    "tokens_in",
+    "tokens_out",
+    "gen_latency_ms",
+    "critic_score",
+    "n_candidates",
+    "select_ms",
+)
 
 
 async def run_session(
