@@ -10,6 +10,13 @@ its user turns with real human seekers (:func:`simworld.compare.compare_dialogue
 Scenarios: ``scenarios/quickstart.yaml`` (template users), and ``scenarios/llm-local.yaml``
 when that file exists and ``llama_cpp`` is importable (skip it with ``--skip-llm``).
 
+Calibrated rows (skip them with ``--skip-calibrated``): ``simworld calibrate`` fits a bundle
+on ReDial ``train_subset_kepler.jsonl`` -- dialogues *disjoint* from the ReDial dev file the
+rows are compared with -- and the quickstart runs again with ``user_model.calibration`` set
+(``quickstart+cal``), then with critic selection of 8 and 32 candidates per turn
+(``quickstart+cal+K8``, ``quickstart+cal+K32``). The selection cost (candidates per kept
+turn, milliseconds per turn) is read from each run's manifest.
+
 Printed: a Markdown table, one row per (scenario, real set), with each figure next to its
 human floor (the same statistic between two random halves of the real dialogues) or, for
 transfer, its real-data ceiling. ``distinct-2`` and ``vendi`` are measured on the same
@@ -48,6 +55,8 @@ REAL_SETS = (
 )
 QUICKSTART = ROOT / "scenarios" / "quickstart.yaml"
 LLM_LOCAL = ROOT / "scenarios" / "llm-local.yaml"
+CALIBRATION_SET = ("redial/train_subset_kepler.jsonl", "redial")  # disjoint from REAL_SETS[0]
+SELECT_K = (8, 32)
 
 
 @dataclass(frozen=True)
@@ -59,10 +68,20 @@ class Row:
     figures: dict[str, Any]
 
 
-def scenarios(skip_llm: bool) -> tuple[list[tuple[str, Path]], list[str]]:
-    """The scenarios to run, and a note per scenario left out (and why)."""
-    chosen = [("quickstart", QUICKSTART)]
+def scenarios(
+    skip_llm: bool, calibration: Path | None
+) -> tuple[list[tuple[str, Path, list[str]]], list[str]]:
+    """The runs to make (label, scenario, extra overrides), and a note per run left out."""
+    chosen: list[tuple[str, Path, list[str]]] = [("quickstart", QUICKSTART, [])]
     notes: list[str] = []
+    if calibration is None:
+        notes.append("calibrated rows: skipped (--skip-calibrated)")
+    else:
+        cal = [f"user_model.calibration={calibration}"]
+        chosen.append(("quickstart+cal", QUICKSTART, cal))
+        for k in SELECT_K:
+            select = [*cal, f"user_model.select.candidates={k}"]
+            chosen.append((f"quickstart+cal+K{k}", QUICKSTART, select))
     if skip_llm:
         notes.append("llm-local: skipped (--skip-llm)")
     elif not LLM_LOCAL.is_file():
@@ -70,8 +89,33 @@ def scenarios(skip_llm: bool) -> tuple[list[tuple[str, Path]], list[str]]:
     elif importlib.util.find_spec("llama_cpp") is None:
         notes.append("llm-local: skipped (llama_cpp is not installed: the llm extra)")
     else:
-        chosen.append(("llm-local", LLM_LOCAL))
+        chosen.append(("llm-local", LLM_LOCAL, []))
     return chosen, notes
+
+
+def calibrate(out: Path) -> float:
+    """``simworld calibrate`` on the calibration set in a subprocess; returns its wall time."""
+    rel, fmt = CALIBRATION_SET
+    command = [
+        sys.executable,
+        "-m",
+        "simworld",
+        "calibrate",
+        "--real",
+        str(SHARED_DATA / rel),
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+        "--seed",
+        "0",
+    ]
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise SystemExit(f"realism: simworld calibrate failed ({proc.returncode}): {last}")
+    return time.perf_counter() - start
 
 
 def run_scenario(path: Path, out: Path, overrides: Sequence[str]) -> float:
@@ -105,7 +149,7 @@ def equal_n_diversity(sim: Sequence[str], real: Sequence[str], seed: int) -> dic
 
 
 def measure(
-    overrides: Sequence[str], skip_llm: bool, seed: int, work: Path
+    overrides: Sequence[str], skip_llm: bool, skip_calibrated: bool, seed: int, work: Path
 ) -> tuple[list[Row], list[str], dict[str, float]]:
     """Run the scenarios and compare each with each real set."""
     from simworld.compare import compare_dialogues
@@ -116,13 +160,17 @@ def measure(
     real: dict[str, Any] = {}
     for name, rel, fmt in REAL_SETS:
         real[name] = load_dialogues(SHARED_DATA / rel, fmt)
-    chosen, notes = scenarios(skip_llm)
     timings: dict[str, float] = {}
+    bundle = None if skip_calibrated else work / "calibration"
+    if bundle is not None:
+        timings["calibrate_s"] = calibrate(bundle)
+    chosen, notes = scenarios(skip_llm, bundle)
     rows: list[Row] = []
-    for scenario, path in chosen:
+    for scenario, path, extra in chosen:
         out = work / scenario
-        timings[f"run.{scenario}_s"] = run_scenario(path, out, overrides)
+        timings[f"run.{scenario}_s"] = run_scenario(path, out, [*overrides, *extra])
         data = load_run(out)
+        select = (data.manifest.get("user_model") or {}).get("select") or {}
         sim_texts = [str(r["user_text"]) for r in data.user_turns()]
         for name, _, _ in REAL_SETS:
             start = time.perf_counter()
@@ -130,6 +178,9 @@ def measure(
             real_texts = [t.text for d in real[name] for t in d.user_turns]
             with blas_single_thread():
                 figures.update(equal_n_diversity(sim_texts, real_texts, seed))
+            if select:
+                figures["select.candidates_per_turn"] = select.get("candidates_per_turn")
+                figures["select.mean_turn_ms"] = select.get("mean_turn_ms")
             timings[f"compare.{scenario}.{name}_s"] = time.perf_counter() - start
             rows.append(Row(scenario, name, figures))
     return rows, notes, timings
@@ -202,6 +253,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", help="also write every figure to this JSON file")
     parser.add_argument("--skip-llm", action="store_true", help="do not run scenarios/llm-local")
     parser.add_argument(
+        "--skip-calibrated", action="store_true", help="no calibrated / critic-selection rows"
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -210,7 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the comparisons")
     args = parser.parse_args(argv)
-    missing = [rel for _, rel, _ in REAL_SETS if not (SHARED_DATA / rel).is_file()]
+    needed = [rel for _, rel, _ in REAL_SETS] + (
+        [] if args.skip_calibrated else [CALIBRATION_SET[0]]
+    )
+    missing = [rel for rel in needed if not (SHARED_DATA / rel).is_file()]
     if missing:
         print(
             f"realism: the real corpora are not at {SHARED_DATA} (missing: {', '.join(missing)}); "
@@ -221,7 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="simworld-realism-") as tmp:
-        rows, notes, timings = measure(args.set, args.skip_llm, args.seed, Path(tmp))
+        rows, notes, timings = measure(
+            args.set, args.skip_llm, args.skip_calibrated, args.seed, Path(tmp)
+        )
     timings["total_s"] = time.perf_counter() - start
     print(
         f"realism scoreboard: {info['date']}, {info['cpus']} cpus, python {info['python']}, "
@@ -233,6 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for note in notes:
         print(f"note: {note}")
+    for row in rows:
+        f = row.figures
+        if row.real == REAL_SETS[0][0] and f.get("select.candidates_per_turn") is not None:
+            print(
+                f"cost: {row.scenario}: {f['select.candidates_per_turn']:.1f} candidates per "
+                f"kept turn, {f['select.mean_turn_ms']:.1f} ms per turn"
+            )
     print(
         "timings: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()),
     )

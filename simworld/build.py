@@ -298,6 +298,9 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
         "layout": cfg.layout,
         "max_regenerations": cfg.max_regenerations,
         "intent_length_shift": shift,
+        "fallback_on_error": cfg.fallback_on_error,
+        # A fallback turn is the template's draft: give it the template model's length gain.
+        "draft_length_gain": TEMPLATE_LENGTH_GAIN,
     }
     if cfg.kind == "openai":
         from simworld.users.models.openai_model import OpenAIUserModel
@@ -315,13 +318,16 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
             timeout_s=cfg.timeout_s,
             retries=cfg.retries,
             cache_dir=cfg.cache_dir,
-            fallback_on_error=cfg.fallback_on_error,
             **common,
         )
     from simworld.users.models.local_model import LocalUserModel
 
     return LocalUserModel(  # type: ignore[no-any-return]
-        model_path=cfg.model_path, n_ctx=cfg.n_ctx, n_threads=cfg.n_threads, **common
+        model_path=cfg.model_path,
+        n_ctx=cfg.n_ctx,
+        n_threads=cfg.n_threads,
+        state_cache_mb=cfg.state_cache_mb,
+        **common,
     )
 
 

@@ -82,6 +82,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         err.print(f"resume with: simworld run --resume {out_dir}")
         return 130
     out.print(summary_table(outcome.summary, f"run {outcome.run_id} → {outcome.out_dir}"))
+    select = (outcome.manifest.get("user_model") or {}).get("select")
+    if isinstance(select, dict) and select.get("candidates", 1) > 1:
+        out.print(
+            f"critic selection: {select['candidates_per_turn']:.1f} candidates per kept turn, "
+            f"{select['mean_turn_ms']:.1f} ms per turn; mean critic score "
+            f"{select['mean_critic_score_kept']:.2f} kept vs "
+            f"{select['mean_critic_score_generated']:.2f} generated"
+        )
     if scenario.schedule.ticks > 1:
         for table in _population_tables(outcome.out_dir, [e.name for e in scenario.endpoints]):
             out.print(table)
@@ -304,7 +312,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     run = _run_dir(args.run)
     real = load_dialogues(args.real, args.format) if args.real else None
-    index = build_report(run, real=real, seed=args.seed)
+    index = build_report(run, real=real, seed=args.seed, real_examples=not args.no_real_examples)
     metrics = json.loads((index.parent / "metrics.json").read_text())
     print(summarize(metrics))
     print(f"report: {index}")
@@ -418,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--real", help="optional real dialogues to compare against")
     rp.add_argument("--format", choices=sorted(FORMATS), help="format of --real")
     rp.add_argument("--seed", type=int, default=0)
+    rp.add_argument(
+        "--no-real-examples",
+        action="store_true",
+        help="the report's giveaways show no example turns from the real data",
+    )
     rp.set_defaults(func=cmd_report)
 
     ab = sub.add_parser("ab", help="compare a run's endpoints (paired: bootstrap CIs)")

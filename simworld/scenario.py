@@ -182,6 +182,7 @@ class UserModelConfig(_Strict):
     model_path: str | None = None
     n_ctx: PosInt = 2048
     n_threads: PosInt | None = None
+    state_cache_mb: NonNegInt = 1024  # local: llama.cpp's RAM cache of evaluated prompts
 
     @model_validator(mode="after")
     def _needs(self) -> UserModelConfig:

@@ -326,11 +326,29 @@ async def test_regeneration_recovers_and_varies_the_seed() -> None:
         assert utt.meta["guards"] == ["strip", "role", "strip"]
         assert "thriller" in utt.text.lower() and "User" not in utt.text
         seeds = [body.get("seed") for _, _, body in srv.requests]
-        assert seeds == [10, 11]
+        assert len(seeds) == 2 and seeds[1] == seeds[0] + 1  # one seed per turn, +1 per retry
         target = utt.meta["target_words"]
         assert isinstance(target, int)
         budget = max(8, min(80, 3 * target + 16))  # room for the length target, capped
         assert [body.get("max_tokens") for _, _, body in srv.requests] == [budget, budget]
+
+
+async def test_sampling_seed_differs_between_turns_and_repeats_per_seed() -> None:
+    """Each turn draws its seed from the session's stream: same seed -> same requests."""
+    runs = []
+    for _ in range(2):
+        async with fault_server() as srv:
+            srv.replies = ["hey, any good thrillers?"] * 4
+            model = _model(srv, "script", seed=10)
+            try:
+                for ctx in dialogue()[:2]:
+                    await model.respond(ctx)
+            finally:
+                await model.aclose()
+            runs.append([body.get("seed") for _, _, body in srv.requests])
+    assert runs[0] == runs[1]
+    # A fixed base seed would give only base .. base + max_regenerations across turns.
+    assert max(runs[0]) - min(runs[0]) > 2
 
 
 async def test_goal_leak_regenerates() -> None:
@@ -364,7 +382,8 @@ async def test_overlong_reply_is_trimmed_not_regenerated() -> None:
         target = utt.meta["target_words"]
         assert isinstance(target, int)
         limit = min(50, math.ceil(TARGET_SLACK * target))
-        assert utt.text.startswith("I want a tense thriller tonight") and "w60" not in utt.text
+        # The style pass may put a filler before it ("hmm, i want ...") or lower-case it.
+        assert "want a tense thriller tonight" in utt.text.lower() and "w60" not in utt.text
         assert limit - 1 <= len(utt.text.split()) <= limit + 1  # the style pass may add a filler
 
 

@@ -25,11 +25,11 @@ keeps a small assistant-tuned model acting as a *user* is here, once:
    so an LLM-written population keeps real seekers' style mix.
 
 The draft template gets the same length gain as the ``template`` user model
-(``simworld.build.TEMPLATE_LENGTH_GAIN``: the phrase bank compresses lengths towards its
-phrases' natural size, and the gain restores the real mean). So a fallback turn -- the
-draft -- is as long as the template model's turn would be, and a population that falls back
-often still matches the real seekers' words per turn. The free-mode target gets no gain: the
-LLM is not compressed by a phrase bank.
+(``simworld.build.TEMPLATE_LENGTH_GAIN``, passed in by the builder: the phrase bank
+compresses lengths towards its phrases' natural size, and the gain restores the real mean).
+So a fallback turn -- the draft -- is as long as the template model's turn would be, and a
+population that falls back often still matches the real seekers' words per turn. The free-
+mode target gets no gain: the LLM is not compressed by a phrase bank.
 
 Every guard that fired is listed in ``meta["guards"]``; a fallback sets ``meta["fallback"]``.
 If the backend fails (after its own retries) the :class:`EndpointError` propagates -- the
@@ -61,6 +61,9 @@ DRIFT_MIN = 0.3
 # small models pad their rewrites (about twice the target here), which would undo the
 # length calibration.
 TARGET_SLACK = 1.5
+# Length gain of the draft when the caller gives none: the template model's default
+# (``simworld.build.TEMPLATE_LENGTH_GAIN``, which the builder passes explicitly).
+DEFAULT_DRAFT_LENGTH_GAIN = 1.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,7 @@ class LLMUserModel(ABC):
         # The template validates the shifts; both draw turn lengths the same way.
         self.intent_length_shift = dict(TemplateUserModel(intent_length_shift).intent_length_shift)
         if draft_length_gain is None:
-            from simworld.build import TEMPLATE_LENGTH_GAIN
-
-            draft_length_gain = TEMPLATE_LENGTH_GAIN
+            draft_length_gain = DEFAULT_DRAFT_LENGTH_GAIN
         if not math.isfinite(draft_length_gain) or draft_length_gain <= 0:
             raise ConfigError.expected(
                 "a number > 0", draft_length_gain, field="user_model.draft_length_gain"
@@ -194,6 +195,10 @@ class LLMUserModel(ABC):
             "target_words": target,
         }
         budget = self.token_budget(target)
+        # One sampling seed per turn, from the session's stream: two sessions (or two
+        # candidates of one turn under ``select``) with the same prompt get different samples,
+        # and a rerun with the same scenario seed gets the same ones.
+        turn_seed = int(ctx.rng.integers(2**31)) if self.seed is not None else None
         tokens_in = tokens_out = 0
         counted = False
         text: str | None = None
@@ -202,7 +207,7 @@ class LLMUserModel(ABC):
             for attempt in range(self.max_regenerations + 1):
                 gen = await self._complete(
                     prompt.messages,
-                    seed=self._request_seed(attempt),
+                    seed=self._request_seed(turn_seed, attempt),
                     attempt=attempt,
                     max_tokens=budget,
                 )
@@ -283,11 +288,12 @@ class LLMUserModel(ABC):
             text = guards.trim_words(text, hi)
         return text
 
-    def _request_seed(self, attempt: int) -> int | None:
+    @staticmethod
+    def _request_seed(turn_seed: int | None, attempt: int) -> int | None:
         """A different seed per regeneration, or None (the server picks) without a seed."""
-        if self.seed is None:
+        if turn_seed is None:
             return None
-        return (self.seed + attempt) % (2**31)
+        return (turn_seed + attempt) % (2**31)
 
     def _stylise(self, text: str, ctx: TurnContext) -> str:
         """The template model's surface habits (fillers, casing, typos outside titles)."""
