@@ -43,6 +43,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     overrides = _parse_set(args.set or [])
     if args.seed is not None:
         overrides["seed"] = args.seed
+    cal = overrides.get("user_model.calibration")
+    if isinstance(cal, str):  # typed on the command line: relative to where it was typed
+        overrides["user_model.calibration"] = str(Path(cal).expanduser().resolve())
     resume = args.resume is not None
     base: Path | None
     if resume:

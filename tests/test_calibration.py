@@ -507,3 +507,28 @@ def test_select_k1_run_equals_the_run_without_select(bundle_dir: Path, tmp_path:
     plain = run({"calibration": str(bundle_dir)}, "plain")
     k1 = run({"calibration": str(bundle_dir), "select": {"candidates": 1}}, "k1")
     assert plain and k1 == plain
+
+
+def test_cli_set_calibration_is_relative_to_the_working_directory(
+    bundle_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--set user_model.calibration=b`` means ./b where the command was typed, not a path
+    next to the scenario file (which lives elsewhere)."""
+    scen = _scenario_file(tmp_path, {"kind": "template"})
+    monkeypatch.chdir(bundle_dir.parent)
+    code = main(
+        [
+            "run",
+            str(scen),
+            "-q",
+            "--out",
+            str(tmp_path / "run"),
+            "--set",
+            f"user_model.calibration={bundle_dir.name}",
+            "--set",
+            "user_model.select.candidates=2",
+        ]
+    )
+    assert code == 0
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["user_model"]["select"]["candidates"] == 2
