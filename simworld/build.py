@@ -217,7 +217,8 @@ def sample_population(scenario: Scenario, catalog: Catalog) -> list[AgentLatents
         )
         tr = Traits(**{k: v[i] for k, v in traits.items()})
         style = sample_style(arng, cal, scenario.style)
-        seen = sample_seen(arng, catalog, fav, scenario.population.seen_per_agent)
+        pop = scenario.population
+        seen = sample_seen(arng, catalog, fav, pop.seen_per_agent, pop.seen_spread)
         out.append(AgentLatents(persona=persona, traits=tr, style=style, seen_items=seen))
     return out
 

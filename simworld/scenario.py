@@ -55,7 +55,10 @@ class PopulationConfig(_Strict):
             "decisiveness",
         ]
     ] = ["era", "patience", "verbosity", "decisiveness"]  # pydantic copies list defaults
-    seen_per_agent: NonNegInt = 15  # films each agent watched before the run (drives SEE)
+    # Films each agent watched before the run (median; drives SEE): MovieLens users' median
+    # rating count on the bundled catalog, log-normal spread ``seen_spread`` (0: all equal).
+    seen_per_agent: NonNegInt = 65
+    seen_spread: Annotated[float, Field(ge=0, le=3)] = 1.23
 
 
 class GenreCount(_Strict):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from simworld.build import sample_population
 from simworld.catalog import Catalog
-from simworld.latents.sampling import draw_column, quota, sample_goal
+from simworld.latents.sampling import SEEN_MAX_SHARE, draw_column, quota, sample_goal, sample_seen
 from simworld.scenario import validate_scenario
 
 
@@ -109,3 +109,20 @@ def test_goal_is_consistent_with_persona_and_never_a_seen_film(catalog: Catalog)
                 assert f.value in g.target.genres
         assert g.satisfaction(g.target) == 1.0
     assert hits / len(lat) > 0.9
+
+
+def test_seen_films_follow_the_declared_median_and_popularity(catalog: Catalog) -> None:
+    rng = np.random.default_rng(3)
+    sizes = [len(sample_seen(rng, catalog, ["Comedy"], 65)) for _ in range(400)]
+    assert 50 <= np.median(sizes) <= 80  # log-normal around the median
+    assert np.quantile(sizes, 0.75) > 1.8 * np.quantile(sizes, 0.25)  # a real spread
+    assert max(sizes) <= int(SEEN_MAX_SHARE * len(catalog))
+    fixed = {len(sample_seen(rng, catalog, ["Comedy"], 40, spread=0.0)) for _ in range(20)}
+    assert fixed == {40}
+    assert sample_seen(rng, catalog, ["Comedy"], 0) == frozenset()
+    # Popular films are seen far more often than obscure ones.
+    order = np.argsort(catalog.popularity)
+    top = {catalog.items[i].item_id for i in order[-50:]}
+    bottom = {catalog.items[i].item_id for i in order[:50]}
+    draws = [sample_seen(rng, catalog, [], 30, spread=0.0) for _ in range(200)]
+    assert sum(len(d & top) for d in draws) > 10 * max(1, sum(len(d & bottom) for d in draws))
