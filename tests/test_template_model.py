@@ -19,7 +19,13 @@ from simworld.users import phrases, phrases_slots
 from simworld.users.base import Exchange, TurnContext, UserModel
 from simworld.users.goal import FACET_KINDS, Facet, Goal, GoalState, Slots
 from simworld.users.models.template import TemplateUserModel, drop_clauses, names_title
-from simworld.users.style import add_typo, apply_style, target_words
+from simworld.users.style import (
+    add_typo,
+    apply_style,
+    expand_contractions,
+    loosen_commas,
+    target_words,
+)
 
 ITEMS = (
     Item("t1", "Groundhog Day", 1993, ("Comedy", "Fantasy", "Romance"), ("time travel",), 120),
@@ -447,9 +453,14 @@ def test_fillers_and_typos_follow_their_rates() -> None:
                  all_lower_rate=0.0)
     filled = Style(filler_rate=1.0, typo_rate=0.0, **quiet)
     outs = [apply_style(text, filled, Traits(), rng) for _ in range(200)]
-    fillers = {"hmm", "um", "uh", "well", "oh", "hm", "lol", "haha", "hah"}
+    fillers = {"hmm", "well", "oh", "yeah", "ok", "okay", "wow", "lol", "haha", "hah"}
     assert all(set(normalize(o).split()) & fillers for o in outs)
-    assert {o.startswith(("Hmm", "Um", "Uh", "Well", "Oh", "Hm")) for o in outs} == {True, False}
+    assert {o.startswith(("Hmm", "Well", "Oh", "Yeah", "Ok", "Wow")) for o in outs} == {True, False}
+    # the weights follow the real per-word rates: "oh" is far more common than "hmm"
+    starts = Counter(o.split()[0].strip(",").lower() for o in outs)
+    assert starts["oh"] > starts["hmm"]
+    # a turn that already has a filler gets no second one
+    assert apply_style("Oh I see.", filled, Traits(), rng) == "Oh I see."
     typo = Style(filler_rate=0.0, typo_rate=1.0, **quiet)
     outs = [apply_style(text, typo, Traits(), rng) for _ in range(200)]
     assert all(o != text and abs(len(o) - len(text)) <= 1 for o in outs)
@@ -474,3 +485,30 @@ def test_target_words_scale_with_verbosity_and_stay_in_bounds() -> None:
 
 def test_facet_kinds_are_all_covered() -> None:
     assert {f.kind for f in FACETS} == set(FACET_KINDS)
+
+
+def test_contractions_expand_outside_titles_only() -> None:
+    text = "I'm sure I haven't seen Don't Breathe, it's been a while"
+    out = expand_contractions(text, ["Don't Breathe"])
+    assert out == "I am sure I have not seen Don't Breathe, it has been a while"
+    kept = expand_contractions(text, ["Don't Breathe"], negations=False)
+    assert kept == "I am sure I haven't seen Don't Breathe, it has been a while"
+    assert expand_contractions("That's fine") == "That is fine"
+
+
+def test_loosened_commas_spare_titles_and_repeated_words() -> None:
+    text = "Seen it, it was good. Crouching Tiger, Hidden Dragon, I loved that one"
+    outs = {loosen_commas(text, np.random.default_rng(s), ["Crouching Tiger, Hidden Dragon"])
+            for s in range(200)}
+    assert all("Crouching Tiger, Hidden Dragon" in o and "it it" not in o for o in outs)
+    assert any("Seen it. It was" in o for o in outs)  # a clause comma became a sentence break
+    assert any("Dragon I loved" in o for o in outs)  # or was dropped
+    assert text in outs
+
+
+def test_item_titles_mostly_carry_their_year() -> None:
+    texts = [MODEL.draft(make_ctx("SEE", item="m3", style=CLEAN, seed=s)) for s in range(300)]
+    named = [t for t in texts if names_title(t, "The Shining")]
+    with_year = sum("The Shining (1980)" in t for t in named)
+    assert len(named) > 100
+    assert with_year > 0.6 * len(named)

@@ -161,7 +161,7 @@ def sample_seen(
     """
     if median <= 0:
         return frozenset()
-    k = median if spread <= 0 else int(round(median * float(np.exp(spread * rng.normal()))))
+    k = median if spread <= 0 else round(median * float(np.exp(spread * rng.normal())))
     k = max(0, min(k, int(SEEN_MAX_SHARE * len(catalog))))
     if k == 0:
         return frozenset()

@@ -11,16 +11,18 @@ Slots used here: ``{greet}`` (empty after the first turn), ``{please}``, ``{than
 
 from __future__ import annotations
 
-_WHEN = "(tonight|this weekend|later|for tonight|after work)"
+_WHEN = "(tonight|this weekend|later|tonight or tomorrow|on Friday|after work)"
 _RECS = "(suggestions|recommendations|recs|ideas)"
 
 IQU: dict[str, tuple[str, ...]] = {
     "any": (
         "[{greet}] (can|could) you recommend a [good ](movie|film)[ {please}]?",
-        f"[{{greet}}] I need (a movie|something) to watch[ {_WHEN}]",
+        f"[{{greet}}] I (need|want) (a movie|a good movie|one) to watch[ {_WHEN}]",
+        "[{greet}] (I am|I'm) looking for a (good|great) movie[ {please}]",
+        "[{greet}] I have seen (all|most) of the (usual|popular) ones, (any|got any) suggestions?",
         f"[{{greet}}] (what's good|what should I watch)[ {_WHEN}]?",
         f"[{{greet}}] (any|got any) [good ][movie ]{_RECS}?",
-        "[{greet}] I'm (bored|so bored)[, (what should I watch|suggest something)]",
+        "[{greet}] I'm (bored|so bored)[. (What should I watch|Do you have any ideas)?]",
         "[{greet}] looking for a movie to watch[, (I'm open to anything|not sure what yet)]",
         "[{greet}] (help me|can you help me) (pick|find) a movie[ {please}]",
         "@hes [{greet}] (I have no idea|I'm not sure) what I want to watch[, (any ideas|help)]?",
@@ -28,49 +30,51 @@ IQU: dict[str, tuple[str, ...]] = {
         "@blunt movie (recs|suggestions)?",
     ),
     "facet": (
-        f"[{{greet}}] (I'm|I am) (looking for|in the mood for|after|hoping to find|trying to "
+        f"[{{greet}}] (I'm|I am||) (looking for|looking for|after|hoping to find|trying to "
         f"find) {{want}}[ to watch][ {_WHEN}]",
         "[{greet}] (can|could) you (recommend|suggest) {want}[ {please}]?",
         f"[{{greet}}] (any|got any|do you have any) {_RECS} for {{want}}?",
         f"[{{greet}}] I (want|need|would like) to (watch|see) {{want}}[ {_WHEN}]",
         f"[{{greet}}] {{pref}}. (Any|Got any) {_RECS}?",
-        "[{greet}] {pref}, (what (would|do) you (recommend|suggest)|what (should|could) I "
-        "watch|can you help me find something)?",
+        "[{greet}] {pref}. (What (would|do) you (recommend|suggest)|What (should|could) I "
+        "watch|Can you help me find one|Do you know any)?",
+        "[{greet}] I am looking for {want}. {pref}",
+        "[{greet}] I would like {want}. (Have you seen any good ones|Do you have any)?",
         "[{greet}] (could|can) you help me find {want}[ {please}]?",
         "[{greet}] (so|ok so) [basically ]I'm (looking|searching) for {want}",
-        "[{greet}] I'm in the mood for {want}[, (any ideas|what have you got|what do you have)?]",
+        "[{greet}] I'm looking for {want}[, (any ideas|what have you got|what do you have)?]",
         f"[{{greet}}] (my (wife|husband|partner|friend|roommate) and I|we) (are looking "
         f"for|want) {{want}}[ {_WHEN}]",
         "[{greet}] {want}[, {please}]?",
         "[{greet}] I'd (like|love) (a recommendation for|some suggestions for) {want}",
         "[{greet}] looking for {want}[, {thanks}]",
-        "[{greet}] [I'm ](bored|kinda bored) and (want|need) {want}",
+        "[{greet}] (I am|I'm) (bored|kinda bored) and (want|would like) {want}",
         f"[{{greet}}] what (can|would) you (recommend|suggest) for {{want}}[ {_WHEN}]?",
-        "@hes [{greet}] (not sure what I want|I'm not really sure what to watch)[. maybe] "
+        "@hes [{greet}] (not sure what I want|I have no idea what to watch)[. maybe] "
         "{want}?",
         "@polite [{greet}] I was (wondering|hoping) if you could (recommend|suggest) {want}",
         "@blunt need {want}",
-        "@pos [{greet}] I'm [really ]in the mood for {want}[ tonight]!",
+        "@pos [{greet}] I'm [really ]looking for {want}[ tonight]!",
         "[{greet}] (hoping|trying) to find {want} (for|to watch on) (movie night|the weekend)",
-        "[{greet}] (it's|it is) movie night and (I|we) want {want}",
+        "[{greet}] (it's|it is) movie night and (I|I|we) want {want}",
     ),
     "genre": (
         "[{greet}] (any|got any|know any) good {genre_pl}[ (you'd recommend|to recommend|you "
         "can think of|out there)]?",
-        "[{greet}] (I love|I like|I really like|I'm a [big ]fan of) {genre_pl}[, (got|do you "
-        "have|know) any (suggestions|good ones)?]",
+        "[{greet}] (I love|I like|I really like|I'm a [big ]fan of) {genre_pl}[. (Do you "
+        "have|Do you know|Have you seen) any (good ones|great ones)?]",
         "[{greet}] what are (some|a few) good {genre_pl}[ (you know of|you'd recommend)]?",
-        "[{greet}] (can|could) you (recommend|suggest) (some|a few|a couple of) {genre_pl}?",
+        "[{greet}] (can|could) you (recommend|suggest) (some|a couple of|some good) {genre_pl}?",
         "[{greet}] I'm [really ]into {genre_mass} (lately|right now|these days)[. (Any "
         "ideas|Suggestions|What do you have)?]",
         f"[{{greet}}] I feel like {{genre_sg}}[ {_WHEN}]",
         "[{greet}] (looking for|need|want) {genre_sg}[ to watch]",
         "[{greet}] what's (the best|a good|your favorite) {genre_mod} (movie|film)[ (lately|of "
         "all time|you know)]?",
-        f"[{{greet}}] (I|we) want to watch {{genre_sg}}[ {_WHEN}]",
-        "[{greet}] (in the mood for|craving) {genre_sg}[ (tonight|right now)]",
-        "[{greet}] I haven't seen a good {genre_mod} movie in (ages|a while|forever)[, (any "
-        "ideas|got one)?]",
+        f"[{{greet}}] (I|I|we) want to watch {{genre_sg}}[ {_WHEN}]",
+        "[{greet}] (looking for|craving) {genre_sg}[ (tonight|right now)]",
+        "[{greet}] I (haven't|have not) seen a good {genre_mod} movie in (ages|a while|forever)[. "
+        "(Any ideas|Do you have one)?]",
         "[{greet}] who makes good {genre_pl} these days?",
     ),
     "decade": (
@@ -78,46 +82,48 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] I'm (in the mood|looking) for (a|a good) {decade_mod} (movie|flick|film)",
         "[{greet}] I (love|really like) {decade_mod} movies[, (any suggestions|what do you "
         "recommend)?]",
-        "[{greet}] something from {decade_np}[, {please}]",
+        "[{greet}] a movie from {decade_np}[ {please}]",
         "[{greet}] what are (some|the) (best|good) movies (from|of) {decade_np}?",
-        "[{greet}] I'm in a {decade_mod} mood[ (tonight|today)]",
-        "[{greet}] (can|could) you (recommend|suggest) (a movie|something) from {decade_np}?",
+        "[{greet}] I (like|love) {decade_mod} movies[ the most]",
+        "[{greet}] (can|could) you (recommend|suggest) (a movie|one|a good one) from {decade_np}?",
     ),
     "decade:old": (
-        "[{greet}] (I want|I'd like|looking for) (older stuff|something older|an older "
-        "movie), (like|maybe) from {decade_np}",
+        "[{greet}] (I want|I would like|looking for) (an older one|an older "
+        "movie)[,] (like|maybe) from {decade_np}",
         "[{greet}] I grew up (on|with) {decade_mod} movies and (miss|love) them[, any "
         "(favorites|suggestions)?]",
-        "[{greet}] (feeling|I'm feeling) nostalgic, (anything|something) from {decade_np}?",
+        "[{greet}] (feeling|I am feeling) nostalgic. (Any good ones|Do you know any) from "
+        "{decade_np}?",
     ),
     "decade:new": (
         "[{greet}] (any|got any) (good|decent) {decade_mod} movies (I might have missed|worth "
         "watching)?",
-        "[{greet}] (I want|looking for) something (fairly|pretty) (recent|new), (like|say) "
+        "[{greet}] (I want|looking for) a (fairly|pretty) (recent|new) one[,] (like|say) "
         "from {decade_np}",
     ),
     "era:classic": (
-        "[{greet}] I'm in the mood for (an old classic|something old school|an oldie|a real "
+        "[{greet}] I'm looking for (an old classic|something old school|an oldie|a real "
         "classic)",
         "[{greet}] (any|got any) good (old|classic|older) (movies|films)[ to recommend]?",
         "[{greet}] I (love|like|prefer) (old|older|classic) (movies|films)[, the older the "
         "better]",
-        "[{greet}] (I want|looking for) something older[, (nothing|not) too (recent|modern)]",
+        "[{greet}] (I want|looking for) an older movie[ (but|and) (nothing|not) too "
+        "(recent|modern)]",
         "[{greet}] what's a (good|great) classic (I should see|to watch)[ tonight]?",
     ),
     "era:recent": (
         "[{greet}] (any|got any) good (new|recent) movies[ out there]?",
         "[{greet}] what's (good|worth watching) that came out (recently|in the last few "
         "years)?",
-        "[{greet}] I want something (new|recent|that came out lately)",
-        "[{greet}] I've seen (most of|all) the old stuff, (looking for|I want) something newer",
+        "[{greet}] I want (a new one|a recent one|one that came out lately)",
+        "[{greet}] I have seen (most of|all) the old ones[,] (looking for|I want) a newer one",
     ),
     "era:any": (
         "[{greet}] looking for a (good|great) movie, (old or new|any era) is fine",
-        "[{greet}] (I'm|I am) open to (anything|old or new), just want a good movie",
+        "[{greet}] (I'm|I am||) open to (anything|old or new), just want a good movie",
     ),
     "tag": (
-        "[{greet}] (I'm|I am) (looking for|in the mood for) {tag}[ tonight]",
+        "[{greet}] (I'm|I am||) (looking for|looking for) {tag}[ tonight]",
         "[{greet}] (any|got any) (suggestions|recs) for {tag}?",
         "[{greet}] (can|could) you (recommend|find me) {tag}?",
     ),
@@ -125,51 +131,56 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] (any|got any|know any) good (movies|films) about {tag_word}?",
         "[{greet}] I'm (really into|obsessed with) {tag_word} (lately|right now)[, got "
         "anything?]",
-        "[{greet}] I want something with {tag_word} in it",
+        "[{greet}] I want a movie with {tag_word} in it",
     ),
     "tag:adj": (
         "[{greet}] (any|got any) good {tag_word} (movies|films)?",
         "[{greet}] I want something {tag_word}[ tonight]",
-        "[{greet}] I'm in the mood for something (really|kind of|a bit) {tag_word}",
+        "[{greet}] I am looking for a (really|very|pretty) {tag_word} movie",
     ),
     "like": (
         "[{greet}] I (loved|really liked|just watched|really enjoyed) {like}[,] (and want|so "
-        "I'm looking for) something (similar|like it|along those lines)",
-        "[{greet}] (anything|something|got anything) like {like}?",
+        "I am looking for) (something similar|more like that|one like it|movies like that)",
+        "[{greet}] I have seen {like} and (loved|liked) it. (Do you have|Have you seen) "
+        "(anything|any) like that?",
+        "[{greet}] (anything|do you have anything|have you seen anything) like {like}?",
         "[{greet}] {like} (is|was) (great|amazing|one of my favorites)(.|,) (Anything|Got "
         "anything|Know anything) similar?",
-        "[{greet}] I'm looking for something like {like}[, {please}]",
+        "[{greet}] (I'm|I am||) looking for (a movie|movies|one) like {like}[ {please}]",
         "[{greet}] (can|could) you (recommend|suggest) something similar to {like}?",
         "[{greet}] what would you recommend (to a fan of|to someone who loved|if I liked) "
         "{like}?",
-        "[{greet}] I [just ](saw|watched) {like} (again|last night|recently) and want more "
-        "like it",
+        "[{greet}] I [just ](saw|watched) {like} (again|last night|recently) and (want|would like) "
+        "more like (it|that one)",
     ),
     "avoid": (
         f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
         "[{greet}] (any|got any) (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
         "[{greet}] I (don't|do not) (like|care for) {avoid_pl}, (so|but) what (have you "
         "got|do you suggest)?",
-        "[{greet}] (anything|something) except {avoid_pl}[, {please}]",
-        "[{greet}] I need a movie (for tonight|to watch). {pref}",
+        "[{greet}] (anything|one|movies) except {avoid_pl}[, {please}]",
+        "[{greet}] I (need|want) a movie (for tonight|to watch). {pref}",
+        "[{greet}] {pref}. But I (like|love) most other (movies|things)",
     ),
 }
 
 PRO: dict[str, tuple[str, ...]] = {
     "any": (
-        "(I'm|I am) open to (anything|suggestions)[ really]",
+        "(I'm|I am||) open to (anything|suggestions)[ really]",
         "(honestly|to be honest), (anything|whatever) good (works|is fine)",
-        "I [just ]want something (good|fun|entertaining)",
-        "(I'm|I am) not (too|very) picky",
+        "I [just ]want a (good|fun|great) movie",
+        "(I have|I've) seen a lot of movies[,] so (surprise me|I am open to suggestions)",
+        "(I'm|I am||) not (too|very) picky",
     ),
     "facet": (
         "{pref}",
         "(also|oh and|btw|by the way), {pref}",
+        "I also (like|love) {want}",
         "I should (mention|say|add) [that ]{pref}",
         "(just so you know|fyi), {pref}",
         "{pref}[, if that helps]",
         "(I'd prefer|I'm leaning towards|I'd go for) {want}",
-        "(I guess|I think) I'm (more|mostly) (in the mood for|looking for) {want}",
+        "(I guess|I think) I'm (more|mostly) (looking for|looking for) {want}",
         "(ideally|preferably) {want}",
         "(well|hmm), {pref}[ (really|mostly)]",
         "{pref}[, so keep that in mind]",
@@ -184,13 +195,13 @@ PRO: dict[str, tuple[str, ...]] = {
         "I've been (on a|in a) {genre_mod} (kick|mood) lately",
         "(mostly|usually) I watch {genre_pl}",
         "I'm a (big|huge) fan of {genre_pl}[, always have been]",
-        "(I'm|I am) (in the mood for|feeling like) {genre_sg}",
+        "(I'm|I am||) (looking for|feeling like) {genre_sg}",
     ),
     "decade": (
         "I (like|prefer|love) movies from {decade_np}",
         "{decade_mod} movies are (my favorite|the best)",
-        "(preferably|ideally) something from {decade_np}",
-        "(something|anything) from {decade_np} would be (great|nice|good)",
+        "(preferably|ideally) one from {decade_np}",
+        "(anything|one|movies) from {decade_np} (would be great|is good|sounds good)",
     ),
     "decade:old": (
         "I grew up in {decade_np}, so I (love|miss) that stuff",
@@ -210,7 +221,7 @@ PRO: dict[str, tuple[str, ...]] = {
     "tag:noun": (
         "I'm [really ]into {tag_word}",
         "I love (movies|anything) (about|with) {tag_word}",
-        "(something|anything) with {tag_word} would be (great|cool|nice)",
+        "(anything|one|movies) with {tag_word} would be (great|cool|nice)",
     ),
     "tag:adj": (
         "I like my movies {tag_word}",
@@ -220,7 +231,7 @@ PRO: dict[str, tuple[str, ...]] = {
     "like": (
         "I (loved|really liked|enjoyed) {like}",
         "{like} (is|was) (one of my favorites|great|awesome|amazing)",
-        "(think|something) along the lines of {like}",
+        "(think|maybe) along the lines of {like}",
         "I watched {like} (recently|last week|a while ago) and (loved|really liked) it",
         "my favorite [movie ]is probably {like}",
         "(for example|for reference), I (loved|liked) {like}",
@@ -239,6 +250,8 @@ ANS: dict[str, tuple[str, ...]] = {
     "any": (
         "(I'm not sure|no idea|not really|I don't know), (anything|whatever) (is fine|works)",
         "(no preference|I'm open)[ really]",
+        "(yes|no|sure|yeah)",
+        "(yes|no)[ (I have|I do|not really)]",
         "(hmm|um) (anything|whatever) (good|you like)",
         "(doesn't matter|I don't mind) (really|honestly)",
         "@hes (hmm|um), (not sure|hard to say)[, (anything|whatever) (works|is fine)]",
@@ -256,8 +269,8 @@ ANS: dict[str, tuple[str, ...]] = {
         "@blunt {want}",
         "@polite (good question|hmm, let me think)(!|.|...) {pref}",
         "{hedge} {want}",
-        "(yeah|yes), {want}[ {please}]",
-        "(I'm|I am) (thinking|leaning towards) {want}",
+        "(yes|yeah|yes), {want}[ {please}]",
+        "(I'm|I am||) (thinking|leaning towards) {want}",
     ),
     "genre": (
         "(probably|definitely) {genre_mass}",
@@ -266,7 +279,7 @@ ANS: dict[str, tuple[str, ...]] = {
         "(mostly|usually) {genre_mass}[, I guess]",
     ),
     "decade": (
-        "(something|anything) from {decade_np}",
+        "(anything|one|movies) from {decade_np}",
         "{decade_mod}[ stuff] (I think|for sure|ideally)",
         "(preferably|ideally) {decade_np}",
     ),
@@ -275,10 +288,13 @@ ANS: dict[str, tuple[str, ...]] = {
     "era:recent": ("(newer|new) (stuff|ones)[ {please}]", "something (recent|newer)[, I think]",
                    "(recent|new) (ones|releases), (nothing|not) too old"),
     "era:any": ("(doesn't matter|I don't mind|either is fine), old or new",),
-    "tag:noun": ("(something|anything) with {tag_word}", "(maybe|ideally) {tag_word}"),
-    "tag:adj": ("(something|anything) {tag_word}", "(the more|really) {tag_word}[ the better]"),
+    "tag:noun": ("(anything|one|movies) with {tag_word}", "(maybe|ideally) {tag_word}"),
+    "tag:adj": ("(anything|a movie that is|one that is) {tag_word}", "(the more|really) "
+    "{tag_word}[ the better]"),
     "like": (
-        "I (liked|loved) {like}[, so something like that]",
+        "I (liked|loved) {like}[ so one like that]",
+        "I've seen {like}[ and it was (great|good)]",
+        "yes[ I (like|love)] {want}",
         "(like|maybe like|kind of like) {like}",
         "(the last one I loved was|I recently loved) {like}",
     ),
@@ -306,7 +322,7 @@ REF: dict[str, tuple[str, ...]] = {
         "(let me|I'll) be more specific, {want}",
         "(ok|okay) (let me try|I'll try) (that|this) again, I (want|need) {want}",
         "(sorry|oops), I should have said {want}",
-        "(not that|not exactly), (I'm|I am) (after|looking for) {want}",
+        "(not that|not exactly), (I'm|I am||) (after|looking for) {want}",
         "(what I mean is|I mean), {pref}",
         "@blunt no, {want}",
         "@polite sorry, (let me|I'll) (rephrase|clarify), I'd like {want}",
@@ -318,7 +334,7 @@ REF: dict[str, tuple[str, ...]] = {
     ),
     "decade": ("(I mean|I meant) (stuff|movies) from {decade_np}",
                "(no|sorry), {decade_mod} (movies|stuff) is what I meant"),
-    "like": ("(I mean|I meant) (something|stuff) more like {like}",),
+    "like": ("(I mean|I meant) (movies|one) more like {like}",),
     "avoid": ("(I mean|I meant) (something|anything) that isn't {avoid_sg}",),
 }
 
@@ -335,7 +351,7 @@ STO: dict[str, tuple[str, ...]] = {
         "(never mind|forget) (that|those), (how about|what about) {want}?",
         "(let's|can we) start over. (I want|Looking for) {want}",
         "(scratch|forget) that. (what about|how about) {want}?",
-        "(change of plans|changed my mind), (I'm in the mood for|now I want) {want}",
+        "(change of plans|changed my mind), (I'm looking for|now I want) {want}",
         "(on second thought|actually), (I'd rather watch|I'd like|I want) {want}",
         "(totally|completely) different (question|request), (do you have|any ideas for) {want}?",
         "(ok|ok so) (new|different) (idea|plan), {want}[ {please}]",
@@ -346,7 +362,7 @@ STO: dict[str, tuple[str, ...]] = {
     ),
     "genre": ("(forget that|never mind), (any|got any) good {genre_pl}?",
               "(new idea|actually), (what about|how about) {genre_pl} (instead|now)?"),
-    "like": ("(forget that|never mind), (anything|something) like {like} (instead|then)?",),
+    "like": ("(forget that|never mind), (anything|one|movies) like {like} (instead|then)?",),
 }
 
 ASK: dict[str, tuple[str, ...]] = {
@@ -388,7 +404,7 @@ CON: dict[str, tuple[str, ...]] = {
     "any": (
         "(any|got any) (more|other) (suggestions|ideas|options|recommendations)?",
         "what else (do you have|have you got|you got)?",
-        "(can|could) you (give me|suggest|recommend) (a few|some|a couple) more?",
+        "(can|could) you (give me|suggest|recommend) (some|a couple|two or three) more?",
         "anything else[ (like that|along those lines)]?",
         "(more|more like that)[, {please}]",
         "(ok|okay|alright|cool), (what else|anything else)?",
@@ -396,20 +412,20 @@ CON: dict[str, tuple[str, ...]] = {
         "(keep them coming|keep going)[!]",
         "what other (movies|films) (would you suggest|do you like)?",
         "(do you have|got) (another|one more|any more) (suggestion|option|idea)?",
-        "@hes (hmm|not sure), (maybe|can you) (show me|give me) a few more (options|ideas)?",
+        "@hes (hmm|not sure), (maybe|can you) (show me|give me) some more (options|ideas)?",
         "(that's|those are) (good|nice), but (what else|anything else)?",
-        "@polite (could|would) you (suggest|recommend) a few more[ {please}]?",
+        "@polite (could|would) you (suggest|recommend) some more[ {please}]?",
         "@blunt next",
         "@blunt (more|others)?",
-        "(I'd like|I want) (to see|to hear) (more|a few more) (options|ideas)",
+        "(I'd like|I want) (to see|to hear) (more|some more) (options|ideas)",
         "(what|anything) else (comes to mind|you can think of)?",
         "(those|these) (sound|look) (ok|good), (any|got) (more|others)?",
-        "(give me|show me) (a couple|a few) more[ {please}]",
+        "(give me|show me) (a couple|some) more[ {please}]",
         "(hmm|ok), (what about|how about) (some|a few) other (options|ones)?",
     ),
     "genre": (
         "(any|got any) other {genre_pl}?",
-        "(more|a few more) {genre_pl}[, {please}]",
+        "(more|some more) {genre_pl}[, {please}]",
         "what other {genre_pl} (do you know|would you suggest)?",
     ),
 }

@@ -34,13 +34,13 @@ _GENRES: dict[str, GenreLex] = {
         ("an action movie", "something with lots of action", "a good action flick",
          "an action film", "something action packed"),
         ("action movies", "action flicks", "action films"),
-        ("action", "action stuff"), ("action",), ("loud", "over the top")),
+        ("action", "action movies"), ("action",), ("loud", "over the top")),
     "Adventure": GenreLex(
-        ("an adventure movie", "an adventure", "something adventurous", "a fun adventure film"),
+        ("an adventure movie", "an adventure", "a fun adventure film"),
         ("adventure movies", "adventure films", "adventures"),
-        ("adventure", "adventure stuff"), ("adventure",)),
+        ("adventure",), ("adventure",)),
     "Animation": GenreLex(
-        ("an animated movie", "a cartoon", "an animated film", "something animated"),
+        ("an animated movie", "a cartoon", "an animated film"),
         ("animated movies", "cartoons", "animated films"),
         ("animation", "animated stuff"), ("animated",), ("cartoony", "childish")),
     "Children": GenreLex(
@@ -52,33 +52,33 @@ _GENRES: dict[str, GenreLex] = {
         ("a comedy", "something funny", "a funny movie", "something that makes me laugh",
          "a good comedy"),
         ("comedies", "comedy movies", "funny movies"),
-        ("comedy", "comedy stuff", "funny stuff"), ("comedy", "funny"), ("silly", "goofy")),
+        ("comedy", "funny movies"), ("comedy", "funny"), ("silly", "goofy")),
     "Crime": GenreLex(
-        ("a crime movie", "a crime drama", "something about criminals", "a good crime film"),
+        ("a crime movie", "a crime drama", "a good crime film"),
         ("crime movies", "crime dramas", "crime films"),
-        ("crime", "crime stuff"), ("crime",), ("violent", "gritty")),
+        ("crime",), ("crime",), ("violent", "gritty")),
     "Documentary": GenreLex(
-        ("a documentary", "a good doc", "something true, like a documentary"),
+        ("a documentary", "a good doc", "a good documentary"),
         ("documentaries", "docs"),
         ("documentary stuff", "nonfiction"), ("documentary",), ("dry",)),
     "Drama": GenreLex(
-        ("a drama", "a good drama", "something dramatic", "a serious movie"),
+        ("a drama", "a good drama", "a serious movie"),
         ("dramas", "drama movies", "serious movies"),
         ("drama", "dramatic stuff"), ("drama", "dramatic"), ("heavy", "serious", "depressing")),
     "Fantasy": GenreLex(
-        ("a fantasy movie", "something magical", "a fantasy film", "something with magic"),
+        ("a fantasy movie", "a fantasy film", "something with magic"),
         ("fantasy movies", "fantasy films"),
-        ("fantasy", "fantasy stuff"), ("fantasy",), ("out there",)),
+        ("fantasy",), ("fantasy",), ("out there",)),
     "Film-Noir": GenreLex(
         ("a film noir", "a noir", "a noir film", "a moody detective movie"),
         ("noir films", "film noirs", "noirs"),
         ("film noir", "noir", "noir stuff"), ("noir",), ("gloomy",)),
     "Horror": GenreLex(
-        ("a horror movie", "something scary", "a scary movie", "a good horror flick"),
+        ("a horror movie", "something scary", "a scary movie", "a good horror movie"),
         ("horror movies", "scary movies", "horror flicks"),
-        ("horror", "horror stuff", "scary stuff"), ("horror", "scary"), ("scary", "creepy")),
+        ("horror", "scary movies"), ("horror", "scary"), ("scary", "creepy")),
     "IMAX": GenreLex(
-        ("a big IMAX movie", "something that looks great on a big screen"),
+        ("a big IMAX movie", "a movie that looks great on a big screen"),
         ("IMAX movies", "big screen movies"),
         ("IMAX stuff",), ("IMAX", "big screen")),
     "Musical": GenreLex(
@@ -86,21 +86,21 @@ _GENRES: dict[str, GenreLex] = {
         ("musicals", "movie musicals"),
         ("musical stuff", "song and dance stuff"), ("musical",), ("cheesy",)),
     "Mystery": GenreLex(
-        ("a mystery", "a good mystery", "a whodunit", "something mysterious"),
+        ("a mystery", "a good mystery", "a whodunit"),
         ("mysteries", "mystery movies", "whodunits"),
-        ("mystery", "mystery stuff"), ("mystery",)),
+        ("mystery",), ("mystery",)),
     "Romance": GenreLex(
-        ("a romance", "a romantic movie", "a love story", "something romantic"),
+        ("a romance", "a romantic movie", "a love story", "a romantic comedy or drama"),
         ("romances", "romantic movies", "love stories", "romance movies"),
         ("romance", "romantic stuff"), ("romantic", "romance"), ("sappy", "mushy", "cheesy")),
     "Sci-Fi": GenreLex(
-        ("a sci-fi movie", "something sci-fi", "a science fiction film", "a good sci-fi flick"),
+        ("a sci-fi movie", "a science fiction movie", "a good sci-fi movie"),
         ("sci-fi movies", "science fiction movies", "sci fi films"),
-        ("sci-fi", "scifi", "science fiction", "sci-fi stuff"), ("sci-fi", "science fiction")),
+        ("sci-fi", "scifi", "science fiction"), ("sci-fi", "science fiction")),
     "Thriller": GenreLex(
-        ("a thriller", "something suspenseful", "a tense thriller", "a good thriller"),
+        ("a thriller", "a suspense movie", "a tense thriller", "a good thriller"),
         ("thrillers", "suspense movies"),
-        ("suspense", "thriller stuff"), ("thriller", "suspense"), ("intense", "tense")),
+        ("suspense", "thrillers"), ("thriller", "suspense"), ("intense", "tense")),
     "War": GenreLex(
         ("a war movie", "a war film", "something about war"),
         ("war movies", "war films"),
@@ -129,21 +129,25 @@ _DECADE_WORDS = {1920: "twenties", 1930: "thirties", 1940: "forties", 1950: "fif
 
 
 def decade_forms(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(noun phrases after "from": "the 90s"..., modifiers: "90s"...) for a decade value."""
+    """(noun phrases after "from": "the nineties", "1990 to 1999"..., modifiers: "90s"...)
+    for a decade value.
+
+    Real seekers seldom write decade tokens ("90s" is in 0.1-0.3% of their turns), so most
+    forms spell the decade as a word or a span of years; the "90s"-style token is one form
+    among several, not the default.
+    """
     try:
         d = int(value)
     except ValueError:
         return (f"the {value}",), (value,)
+    span = (f"{d} to {d + 9}", f"{d}-{d + 9}")
     if d < 1900 or d >= 2000:
-        return (f"the {d}s", f"the {d}'s"), (f"{d}s",)
+        return (*span, f"the {d}s"), (f"{d}s",)
     yy = f"{d % 100:02d}s"
-    np_ = [f"the {yy}", f"the {d}s", f"the '{yy}", f"the {yy[:2]}'s"]
-    mod = [yy, f"{d}s", f"'{yy}"]
     word = _DECADE_WORDS.get(d)
     if word:
-        np_.append(f"the {word}")
-        mod.append(word)
-    return tuple(np_), tuple(mod)
+        return (f"the {word}", f"the {word}", *span, f"the {yy}"), (word, word, yy)
+    return (*span, f"the {yy}"), (yy, f"{d}s")
 
 
 def decade_relation(value: str, year: int | None) -> str:
@@ -159,9 +163,9 @@ def decade_relation(value: str, year: int | None) -> str:
 
 _ERA_WANT = {
     "classic": ("an older movie", "a classic", "something old school", "an oldie",
-                "an old classic", "something older", "one of the old greats"),
-    "recent": ("something recent", "a newer movie", "a new release", "something that came out "
-               "recently", "a more recent movie", "something new", "a fairly new movie"),
+                "an old classic", "one of the old greats"),
+    "recent": ("something recent", "a newer movie", "a new release", "a movie that came out "
+               "recently", "a more recent movie", "a fairly new movie"),
     "any": ("a good movie, old or new", "anything good, new or old",
             "something good from any era"),
 }
@@ -200,33 +204,33 @@ def tag_is_adjective(tag: str) -> bool:
 
 def _tag_want(t: str, adj: bool) -> tuple[str, ...]:
     if adj:
-        return (f"something {t}", f"a {t} movie", f"something kind of {t}",
-                f"something really {t}", f"a really {t} film", f"{t} stuff")
-    return (f"something with {t}", f"a movie about {t}", f"a {t} movie",
-            f"something involving {t}", f"{t} stuff", f"anything with {t} in it")
+        return (f"something {t}", f"a {t} movie", f"one that is {t}",
+                f"one that is really {t}", f"a really {t} film", f"{t} movies")
+    return (f"something with {t}", f"a film about {t}", f"a {t} movie",
+            f"something involving {t}", f"movies about {t}", f"anything with {t} in it")
 
 
 def _tag_pref(t: str, adj: bool) -> tuple[str, ...]:
     if adj:
-        return (f"I like {t} movies", f"I'm into {t} stuff", f"I love anything {t}",
-                f"the more {t} the better", f"I'm in the mood for something {t}")
+        return (f"I like {t} movies", f"I really like {t} movies", f"I love anything {t}",
+                f"the more {t} the better", f"I would like one that is {t}")
     return (f"I'm into {t}", f"I love movies about {t}", f"I'm a sucker for {t}",
-            f"anything with {t} is good for me", f"I've been on a {t} kick lately")
+            f"anything with {t} is good for me", f"I have liked movies about {t}")
 
 
 # -- liked films, disliked genres --------------------------------------------------------
 
 
 def _like_want(titles: tuple[str, ...]) -> tuple[str, ...]:
-    frames = ("something like {}", "a movie like {}", "something similar to {}",
-              "something in the vein of {}", "stuff like {}", "something along the lines of {}")
+    frames = ("something like {}", "a movie like {}", "one similar to {}",
+              "something in the vein of {}", "movies like {}", "anything like {}")
     return tuple(f.format(t) for f in frames for t in titles)
 
 
 def _like_pref(titles: tuple[str, ...]) -> tuple[str, ...]:
     frames = ("I loved {}", "I really liked {}", "{} was great", "I really enjoyed {}",
-              "{} is one of my favorites", "I'm a big fan of {}", "I just saw {} and loved it",
-              "{} was amazing")
+              "{} is one of my favorites", "I have seen {} and loved it",
+              "I just saw {} and loved it", "{} was amazing", "I liked {} a lot")
     return tuple(f.format(t) for f in frames for t in titles)
 
 
@@ -242,7 +246,7 @@ def _avoid_want(lex: GenreLex) -> tuple[str, ...]:
         *(f"anything but {m}" for m in lex.mass),
         *(f"something that isn't {s}" for s in _articled(lex.sg)),
         *(f"anything except {p}" for p in lex.pl),
-        *(f"something other than {p}" for p in lex.pl),
+        *(f"anything other than {p}" for p in lex.pl),
     )
 
 
@@ -288,9 +292,9 @@ def facet_slot(facet: Facet, name: str, like_titles: tuple[str, ...]) -> tuple[s
                      "avoid_sg": _articled(lex.sg), "avoid_mass": lex.mass,
                      "want": _avoid_want(lex), "pref": _avoid_pref(lex)}
         else:
-            table = {"genre": lex.sg + lex.pl + lex.mass, "genre_pl": lex.pl,
+            table = {"genre": lex.sg + lex.pl + lex.mass, "genre_pl": lex.pl + lex.pl[:1] * 2,
                      "genre_sg": lex.sg, "genre_mass": lex.mass, "genre_mod": lex.mod,
-                     "want": lex.sg + lex.pl,
+                     "want": lex.sg + lex.pl + lex.pl[:1],
                      "pref": (*(f"I like {p}" for p in lex.pl),
                               *(f"I'm into {m}" for m in lex.mass),
                               *(f"I love {p}" for p in lex.pl),
@@ -304,13 +308,14 @@ def facet_slot(facet: Facet, name: str, like_titles: tuple[str, ...]) -> tuple[s
         if name == "decade_mod":
             return mod
         if name == "want":
-            return (*(f"something from {n}" for n in np_), *(f"a {m} movie" for m in mod),
-                    *(f"{m} stuff" for m in mod), *(f"a movie from {n}" for n in np_))
+            return (*(f"a {m} movie" for m in mod), *(f"a good {m} movie" for m in mod),
+                    *(f"one from {n}" for n in np_), *(f"something made in {n}" for n in np_),
+                    *(f"{m} movies" for m in mod), *(f"something from {n}" for n in np_[:2]))
         if name == "pref":
             return (*(f"I like movies from {n}" for n in np_),
-                    *(f"I'm into {m} stuff" for m in mod),
+                    *(f"I love {m} movies" for m in mod),
                     *(f"{m} movies are my favorite" for m in mod),
-                    *(f"I'm in a {m} mood" for m in mod))
+                    *(f"a lot of my favorites are from {n}" for n in np_))
         return ()
     if kind == "era":
         era = v if v in _ERA_WANT else "any"
@@ -352,9 +357,9 @@ def reason_forms(
                 *(f"it doesn't sound like {s}" for s in _articled(lex.sg)))
     if kind == "decade":
         np_, mod = decade_forms(v)
-        base = (*(f"I wanted something from {n}" for n in np_),
-                *(f"I was hoping for something from {n}" for n in np_),
-                *(f"I'm after {m} stuff" for m in mod))
+        base = (*(f"I wanted one from {n}" for n in np_),
+                *(f"I was hoping for one from {n}" for n in np_),
+                *(f"I said {m} movies" for m in mod))
         rel = decade_relation(v, item_year)
         if rel == "old":
             return (*base, "that's too old", "it's a bit old for me",
@@ -365,22 +370,22 @@ def reason_forms(
         return base
     if kind == "era":
         if v == "classic":
-            return ("that's too new", "I wanted something older", "it's a bit too recent for me",
+            return ("that's too new", "I wanted an older one", "it's a bit too recent for me",
                     "I'm after the older stuff", "it's too modern for me")
         if v == "recent":
-            return ("that's too old", "it's a bit dated", "I want something more recent",
+            return ("that's too old", "it's a bit dated", "I want a more recent one",
                     "I'd rather have something newer", "it's too old for me")
         return _GENERIC_REASONS
     if kind == "tag":
         t = v
         if tag_is_adjective(t):
-            return (f"it doesn't sound {t} enough", f"I wanted something {t}",
+            return (f"it doesn't sound {t} enough", f"I wanted a {t} one",
                     f"it's not very {t}", f"I was hoping for something more {t}")
         return (f"I wanted something with {t}", f"it doesn't have any {t}",
                 f"I was hoping for {t}", f"there's no {t} in it")
     if kind == "like":
         titles = like_titles or ((reason.title or v),)
         return (*(f"it's nothing like {t}" for t in titles),
-                *(f"I wanted something closer to {t}" for t in titles),
+                *(f"I wanted one closer to {t}" for t in titles),
                 *(f"it doesn't sound like {t} at all" for t in titles))
     return _GENERIC_REASONS
