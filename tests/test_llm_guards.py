@@ -201,11 +201,14 @@ def test_draft_overlap() -> None:
 def test_the_template_drafts_pass_their_own_draft_mode_guards() -> None:
     """Calibration: whatever the template writes for any intent must be acceptable as a
     rewrite of itself, or draft mode would reject faithful paraphrases."""
+    import dataclasses
+
     import numpy as np
     from llm_contexts import context, new_state
 
     from simworld.crs.protocol import CRSReply, RecItem
     from simworld.latents.intents import DEFAULT_INTENTS
+    from simworld.users.models.llm_base import _plain
     from simworld.users.models.openai_model import OpenAIUserModel
 
     model = OpenAIUserModel(base_url="http://127.0.0.1:1/v1", model="x", mode="draft")
@@ -220,7 +223,8 @@ def test_the_template_drafts_pass_their_own_draft_mode_guards() -> None:
             state.observe(0, "IQU", state.plan("IQU", np.random.default_rng(0)), reply)
             verbosity = ("terse", "average", "chatty")[seed % 3]
             ctx = context(state, intent, 1, seed=seed, verbosity=verbosity)
-            draft = model._template.draft(ctx)
+            # As LLMUserModel.respond drafts: without surface noise (no typos in slot words).
+            draft = model._template.draft(dataclasses.replace(ctx, style=_plain(ctx.style)))
             fired: list[str] = []
             if model.check(draft, ctx, fired, draft) is None:
                 rejected.append((intent, fired, draft))

@@ -52,7 +52,7 @@ def jsd(p: Distribution, q: Distribution) -> float:
 def total_variation(p: Distribution, q: Distribution) -> float:
     """Total variation distance: half the L1 distance, in [0, 1]."""
     a, b = _aligned(p, q)
-    return float(0.5 * np.abs(a - b).sum())
+    return float(min(1.0, 0.5 * np.abs(a - b).sum()))  # rounding can exceed 1 by an ulp
 
 
 def wasserstein_1d(u: Sequence[float] | np.ndarray, v: Sequence[float] | np.ndarray) -> float:
