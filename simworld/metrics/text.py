@@ -6,7 +6,9 @@
   exponential of the Shannon entropy of the eigenvalues of ``K / n``, with ``K`` the cosine
   kernel between items. Items are embedded with TF-IDF then LSA (TruncatedSVD), so
   paraphrases sharing words count as similar. Equals 1 when all items are identical and
-  ``n`` when they are mutually orthogonal.
+  ``n`` when they are mutually orthogonal. Other embedders (a small language model, any
+  GGUF or sentence-transformers model) are available through ``method``; see
+  :mod:`simworld.metrics.embed`.
 
 scikit-learn is imported inside the functions that need it.
 """
@@ -88,11 +90,22 @@ def embed_lsa(texts: Sequence[str], *, dims: int = 100, seed: int = 0) -> np.nda
     return np.asarray(svd.fit_transform(tfidf))
 
 
-def vendi_score(texts: Sequence[str], *, dims: int = 100, seed: int = 0) -> float:
-    """Vendi score of ``texts`` on TF-IDF + LSA embeddings (cosine kernel)."""
+def vendi_score(
+    texts: Sequence[str], *, dims: int = 100, seed: int = 0, method: str = "lsa"
+) -> float:
+    """Vendi score of ``texts`` (cosine kernel) on embeddings from ``method``.
+
+    ``"lsa"`` (default): TF-IDF + LSA to at most ``dims`` dimensions. Any other method of
+    :func:`simworld.metrics.embed.embed` (``"smollm2"``, ``"gguf:PATH"``,
+    ``"sentence-transformers:NAME"``) uses that model's vectors; ``dims`` is then ignored.
+    """
     if not texts:
         return 0.0
-    return vendi_from_embeddings(embed_lsa(texts, dims=dims, seed=seed))
+    if method == "lsa":
+        return vendi_from_embeddings(embed_lsa(texts, dims=dims, seed=seed))
+    from simworld.metrics.embed import embed
+
+    return vendi_from_embeddings(embed(texts, method, seed=seed))
 
 
 STYLE_FEATURES = (
