@@ -7,8 +7,9 @@
   on TF-IDF/LSA always, ``vendi_embedder`` naming the embedder asked for and, when that is
   not ``lsa``, ``vendi_<key>`` on it, ``<key>`` from :func:`simworld.metrics.embed.method_key`,
   ``first_turn_distinct_2``), ``coverage.*`` (``latent_grid``, ``latent_grid_entropy``),
-  ``fidelity.*`` (``intent_macro_f1``, ``label_leak_rate``, ``separability.<attr>`` with
-  ``_majority`` baselines), ``crs.*`` (``success_rate``, ``success_at_<T>``,
+  ``fidelity.*`` (``intent_macro_f1``, ``intent_f1.<INTENT>`` per intent seen in the
+  held-out sessions, ``label_leak_rate``, ``separability.<attr>`` with ``_majority``
+  baselines), ``crs.*`` (``success_rate``, ``success_at_<T>``,
   ``recall_at_<k>``, ``first_turn_success``, ``target_leak_rate``, ``*_leak_free``,
   ``termination.<reason>``), ``load.*`` (``latency_p50_ms`` .. ``latency_p99_ms``,
   ``error_rate``, ``errors.<kind>``, ``throughput_turns_per_s`` or ``_per_tick``) and, when
@@ -16,6 +17,8 @@
   :mod:`simworld.compare`;
 - PNG figures (intent distribution, latent coverage heatmap, success by persona segment,
   latency histogram, population curves, intent confusion matrix);
+- ``confusion.json``: the intent-fidelity confusion matrix as numbers (``labels``, ``confusion``
+  with rows the true intent and columns the predicted one, ``n_test`` held-out turns);
 - ``giveaways.json`` (with real dialogues only): the word / character n-grams and style
   facts most typical of simulated and of real turns, with example turns
   (:func:`simworld.compare.compare_giveaways`);
@@ -127,6 +130,7 @@ def _run_metrics(
     fid = intent_fidelity(user, seed=seed)
     m["fidelity.intent_macro_f1"] = fid["macro_f1"]
     m["fidelity.intent_accuracy"] = fid["accuracy"]
+    m.update({f"fidelity.intent_f1.{lab}": v for lab, v in fid["per_class"].items()})
     leaks = label_leaks(user, by_id)
     m["fidelity.label_leak_rate"] = leaks["rate"]
     m.update({f"fidelity.label_leak.{k}": v for k, v in leaks["by_kind"].items()})
@@ -277,6 +281,8 @@ def build_report(
             )
             _write_atomic(out_dir / "giveaways.json", json.dumps(found, indent=2) + "\n")
     _write_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    confusion = {k: fid[k] for k in ("labels", "confusion", "n_test")}
+    _write_atomic(out_dir / "confusion.json", json.dumps(confusion, indent=2) + "\n")
     figures = _figures(data, out_dir, real, fid)
     index = out_dir / "index.html"
     _write_atomic(index, _html(data, metrics, figures, found))

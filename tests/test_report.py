@@ -91,6 +91,15 @@ def test_report_files_and_metrics(report: Path, run_dir: Path) -> None:
     assert metrics["load.errors.timeout"] >= 1
     # the synthetic text is generated from the intent: labels are learnable, nothing leaks
     assert metrics["fidelity.intent_macro_f1"] > 0.8
+    per_intent = {k: v for k, v in metrics.items() if k.startswith("fidelity.intent_f1.")}
+    assert len(per_intent) >= 2
+    assert sum(per_intent.values()) / len(per_intent) == pytest.approx(
+        metrics["fidelity.intent_macro_f1"]
+    )
+    confusion = json.loads((run_dir / "report" / "confusion.json").read_text())
+    n = len(confusion["labels"])
+    assert n >= len(per_intent) and all(len(row) == n for row in confusion["confusion"])
+    assert sum(map(sum, confusion["confusion"])) == confusion["n_test"] > 0
     assert metrics["fidelity.label_leak_rate"] == 0.0
     assert metrics["crs.target_leak_rate"] == pytest.approx(6 / 60)
     success_at = [metrics[f"crs.success_at_{t}"] for t in range(1, 9)]
