@@ -6,7 +6,8 @@
   prefix -- ``run.*`` (counts), ``diversity.*`` (``distinct_1``, ``distinct_2``, ``vendi``
   on TF-IDF/LSA always, ``vendi_embedder`` naming the embedder asked for and, when that is
   not ``lsa``, ``vendi_<key>`` on it, ``<key>`` from :func:`simworld.metrics.embed.method_key`,
-  ``first_turn_distinct_2``), ``coverage.*`` (``latent_grid``, ``latent_grid_entropy``),
+  ``first_turn_distinct_2``), ``coverage.*`` (``latent_grid``, ``latent_grid_entropy``,
+  ``persona_intent``, ``persona_intent_entropy``),
   ``fidelity.*`` (``intent_macro_f1``, ``intent_f1.<INTENT>`` per intent seen in the
   held-out sessions, ``label_leak_rate``, ``separability.<attr>`` with ``_majority``
   baselines), ``crs.*`` (``success_rate``, ``success_at_<T>``,
@@ -45,7 +46,7 @@ import numpy as np
 from simworld.datasets import Dialogue
 from simworld.metrics import plots
 from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
-from simworld.metrics.coverage import latent_grid, trait_intent_matrix
+from simworld.metrics.coverage import latent_grid, persona_intent_grid, trait_intent_matrix
 from simworld.metrics.embed import DEFAULT_METHOD, method_key
 from simworld.metrics.fidelity import (
     SEPARABILITY_ATTRIBUTES,
@@ -126,6 +127,10 @@ def _run_metrics(
     m["coverage.latent_grid"] = grid["coverage"]
     m["coverage.latent_grid_entropy"] = grid["entropy"]
     m["coverage.latent_grid_cells"] = grid["cells"]
+    persona = persona_intent_grid(user, by_id)
+    m["coverage.persona_intent"] = persona["coverage"]
+    m["coverage.persona_intent_entropy"] = persona["entropy"]
+    m["coverage.persona_intent_cells"] = persona["cells"]
 
     fid = intent_fidelity(user, seed=seed)
     m["fidelity.intent_macro_f1"] = fid["macro_f1"]

@@ -15,7 +15,7 @@ from simworld.latents.persona import TRAIT_LEVELS
 from simworld.metrics.behaviour import behaviour, behaviour_gaps
 from simworld.metrics.classify import gold_label, to_iard
 from simworld.metrics.content import GenreVocabulary, sentiment_buckets
-from simworld.metrics.coverage import latent_grid, trait_intent_matrix
+from simworld.metrics.coverage import latent_grid, persona_intent_grid, trait_intent_matrix
 from simworld.metrics.fidelity import intent_fidelity, label_leaks, persona_separability
 from simworld.metrics.load import load_stats
 from simworld.metrics.outcomes import outcomes, success_by_segment
@@ -294,6 +294,34 @@ def test_latent_grid_coverage() -> None:
     rows, cols, matrix = trait_intent_matrix(turns, sessions, intents=("IQU", "ACC"))
     assert matrix.sum() == 3 * len(TRAIT_LEVELS) and cols == ["IQU", "ACC"]
     assert matrix[rows.index("patience=low"), 0] == 3
+
+
+def test_persona_intent_grid_counts_every_persona_value() -> None:
+    sessions = {
+        "a": {
+            "persona_age_band": "25-34",
+            "persona_era": "classic",
+            "persona_favourite_genres": ["Drama", "War"],
+        },
+        "b": {
+            "persona_age_band": "45-54",
+            "persona_era": "classic",
+            "persona_favourite_genres": ["Drama"],
+        },
+    }
+    turns = [
+        {"session_id": "a", "intent": "IQU"},
+        {"session_id": "a", "intent": "IQU"},
+        {"session_id": "b", "intent": "ACC"},
+    ]
+    res = persona_intent_grid(turns, sessions, intents=("IQU", "ACC"))
+    # values: 2 age bands + 1 era + 2 genres = 5, times 2 intents
+    assert res["cells"] == 10
+    # a: 25-34, classic, Drama, War with IQU (4 cells); b: 45-54, classic, Drama with ACC (3)
+    assert res["realised"] == 7
+    assert res["coverage"] == pytest.approx(0.7)
+    assert 0.0 < res["entropy"] < 1.0
+    assert math.isnan(persona_intent_grid([], {}, intents=("IQU",))["coverage"])
 
 
 def _session(sid: str, success: bool, n: int, rank: int | None, **kw: Any) -> dict[str, Any]:

@@ -79,7 +79,8 @@ def test_report_files_and_metrics(report: Path, run_dir: Path) -> None:
         if (
             key.startswith(UNIT_PREFIXES)
             and not key.startswith("crs.turns_to")
-            and (key != "crs.mean_turns" and key != "coverage.latent_grid_cells")
+            and key not in ("crs.mean_turns", "coverage.latent_grid_cells")
+            and key != "coverage.persona_intent_cells"
         ):
             assert value is None or 0.0 <= value <= 1.0, (key, value)
     assert metrics["run.n_sessions"] == 60

@@ -13,6 +13,11 @@ run's sessions carry (or ``age_bands`` if given); intents are the default taxono
 - ``coverage``: share of cells realised by at least one turn;
 - ``entropy``: the Shannon entropy of turn counts over cells divided by ``log2(#cells)``
   (1 = turns spread evenly over the whole grid, 0 = all in one cell).
+
+The *persona x intent grid* (:func:`persona_intent_grid`) does the same for the persona:
+cells ``(attribute, value, intent)`` for the attributes of :data:`PERSONA_ATTRIBUTES`
+(age band, occupation, era taste, each favourite genre, each disliked genre), values those
+the run's sessions carry. A turn realises one cell per attribute value of its session.
 """
 
 from __future__ import annotations
@@ -29,6 +34,17 @@ from simworld.latents.persona import TRAIT_LEVELS
 from simworld.metrics.stats import entropy_bits
 
 Cell = tuple[str, str, str, str]
+PersonaCell = tuple[str, str, str]
+
+#: Session columns crossed with the intent by :func:`persona_intent_grid` (list-valued
+#: columns contribute one cell per element).
+PERSONA_ATTRIBUTES = (
+    "persona_age_band",
+    "persona_occupation",
+    "persona_era",
+    "persona_favourite_genres",
+    "persona_disliked_genres",
+)
 
 
 def grid_counts(
@@ -103,3 +119,51 @@ def trait_intent_matrix(
         if i is not None:
             matrix[i, col_index[intent]] += n
     return rows, cols, matrix
+
+
+def _values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def persona_intent_grid(
+    turns: Sequence[Mapping[str, Any]],
+    sessions: Mapping[str, Mapping[str, Any]],
+    *,
+    intents: Sequence[str] = DEFAULT_INTENTS,
+) -> dict[str, float]:
+    """``{"coverage", "entropy", "cells", "realised"}`` of the persona x intent grid.
+
+    Cells ``(attribute, value, intent)``: see the module doc. The values of an attribute are
+    those present in ``sessions``, so the grid measures how evenly the run spread its
+    intents over the personas it sampled (their spread is ``population.sampling``'s job).
+    """
+    counts: Counter[PersonaCell] = Counter()
+    for row in turns:
+        intent = row.get("intent")
+        session = sessions.get(str(row.get("session_id")))
+        if not intent or session is None:
+            continue
+        for attr in PERSONA_ATTRIBUTES:
+            for value in _values(session.get(attr)):
+                counts[(attr, value, str(intent))] += 1
+    values = {
+        (attr, v)
+        for s in sessions.values()
+        for attr in PERSONA_ATTRIBUTES
+        for v in _values(s.get(attr))
+    }
+    domain = {(a, v, i) for a, v in values for i in intents}
+    n_cells = len(domain)
+    if n_cells <= 1:
+        return {"coverage": float("nan"), "entropy": float("nan"), "cells": n_cells, "realised": 0}
+    realised = [n for c, n in counts.items() if c in domain]
+    return {
+        "coverage": len(realised) / n_cells,
+        "entropy": entropy_bits(realised) / math.log2(n_cells),
+        "cells": n_cells,
+        "realised": len(realised),
+    }
