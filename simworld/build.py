@@ -247,13 +247,19 @@ def make_intent_policy(scenario: Scenario, base: Path | None = None) -> IntentPo
     bundle = calibration_bundle(scenario)
     if source == "iard" and bundle is not None and bundle.chain_path is not None:
         source = str(bundle.chain_path)  # an explicit intents.policy file still wins
-    return make_policy(
+    policy = make_policy(
         source,
         exclude=tuple(cfg.exclude),
         multipliers=cfg.weights,
         history_weight=cfg.history_weight,
         context_weight=cfg.context_weight,
     )
+    # Before the run, not mid-session: every intent the policy can choose needs phrases (the
+    # template model writes from them, LLM models rewrite drafts written from them).
+    from simworld.users.models.template import check_intents
+
+    check_intents(policy.intents, scenario.user_model.phrases, cfg.exclude)
+    return policy
 
 
 # -- user model ----------------------------------------------------------------------------
@@ -288,8 +294,11 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
         # The phrase bank compresses lengths towards its phrases' natural size; this gain
         # (measured: docs/calibration.md, "Template length gain") restores the real mean.
         gain = math.log(TEMPLATE_LENGTH_GAIN)
-        tshift = {c: (shift or {}).get(c, 0.0) + gain for c in DEFAULT_INTENTS}
-        return TemplateUserModel(intent_length_shift=tshift)
+        codes = dict.fromkeys([*DEFAULT_INTENTS, *cfg.phrases])  # a custom intent gets the gain
+        tshift = {c: (shift or {}).get(c, 0.0) + gain for c in codes}
+        return TemplateUserModel(
+            intent_length_shift=tshift, phrases=cfg.phrases, phrases_mode=cfg.phrases_mode
+        )
     common: dict[str, Any] = {
         "temperature": cfg.temperature,
         "top_p": cfg.top_p,
@@ -302,6 +311,8 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
         "fallback_on_error": cfg.fallback_on_error,
         # A fallback turn is the template's draft: give it the template model's length gain.
         "draft_length_gain": TEMPLATE_LENGTH_GAIN,
+        "phrases": cfg.phrases,
+        "phrases_mode": cfg.phrases_mode,
     }
     if cfg.kind == "openai":
         from simworld.users.models.openai_model import OpenAIUserModel
@@ -311,7 +322,9 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
                 f"environment variable {cfg.api_key_env} is not set", field="user_model.api_key_env"
             )
         return OpenAIUserModel(  # type: ignore[no-any-return]
-            base_url=str(cfg.base_url),  # validated: kind openai needs base_url and model
+            # Validated: kind openai needs a model, and base_url or base_url_env.
+            base_url=cfg.base_url,
+            base_url_env=cfg.base_url_env,
             model=str(cfg.model),
             api_key_env=cfg.api_key_env,
             max_in_flight=cfg.max_in_flight,

@@ -36,7 +36,7 @@ def _parse_set(values: list[str]) -> dict[str, Any]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from simworld.console import RichProgress, summary_table
+    from simworld.console import RichProgress, guards_line, summary_table
     from simworld.engine.runner import run_scenario
     from simworld.scenario import load_scenario
 
@@ -93,6 +93,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"{select['mean_critic_score_kept']:.2f} kept vs "
             f"{select['mean_critic_score_generated']:.2f} generated"
         )
+    guards = guards_line(outcome.manifest.get("user_model") or {})
+    if guards is not None:
+        out.print(guards)
     if scenario.schedule.ticks > 1:
         for table in _population_tables(outcome.out_dir, [e.name for e in scenario.endpoints]):
             out.print(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Console
@@ -98,3 +99,36 @@ def summary_table(summary: dict[str, Any], title: str) -> Table:
                 f"endpoint {name}", f"{e['sessions']} sessions · success {e['success_rate']:.1%}"
             )
     return t
+
+
+def guards_line(user_model: Mapping[str, Any]) -> str | None:
+    """One line totalling the LLM user model's guards over the run, or None for a model
+    without them (the template model).
+
+    ``user_model`` is the manifest's ``user_model`` entry (the model's ``describe()``); its
+    ``guard_totals`` come from :class:`simworld.users.models.llm_base.GuardTally`. Each guard
+    shows the turns it fired in and their share, most frequent first; then the
+    regenerations and the fallbacks to the template draft. Under critic selection every
+    candidate is a turn the model wrote, so the counts are over candidates.
+    """
+    totals = user_model.get("guard_totals")
+    if not isinstance(totals, Mapping):
+        return None
+    n = int(totals.get("turns", 0))
+    select = user_model.get("select")
+    several = isinstance(select, Mapping) and int(select.get("candidates", 1)) > 1
+    unit = "candidate turns" if several else "turns"
+    fired = totals.get("guards") or {}
+    shown = ", ".join(
+        f"{name} {int(g['turns'])}{_share(int(g['turns']), n)}" for name, g in fired.items()
+    )
+    fallbacks = int(totals.get("fallbacks", 0))
+    return (
+        f"guards: {shown or 'none fired'}; regenerations {int(totals.get('regenerations', 0))};"
+        f" fallbacks {fallbacks} of {n} {unit}{_share(fallbacks, n)}"
+    )
+
+
+def _share(count: int, total: int) -> str:
+    """`` (3.1%)``, or nothing when there is no total to share."""
+    return f" ({count / total:.1%})" if total else ""

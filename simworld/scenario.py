@@ -21,7 +21,15 @@ from typing import Annotated, Any, Literal
 
 import annotated_types as at
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from simworld.errors import ConfigError
 from simworld.latents.persona import ERAS, TRAIT_LEVELS
@@ -163,8 +171,26 @@ class SelectConfig(_Strict):
     match_length: bool = False  # choose among candidates of about the same length
 
 
+def _check_phrase(src: str) -> str:
+    """A scenario phrase must parse in the template model's grammar and use only slots the
+    model fills (the error names the phrase and what is wrong; pydantic adds the path)."""
+    from simworld.users.phrases import check_phrase
+
+    check_phrase(src)  # PhraseSyntaxError is a ValueError: reported at the field's path
+    return src
+
+
+Phrase = Annotated[str, AfterValidator(_check_phrase)]
+
+
 class UserModelConfig(_Strict):
     kind: Literal["template", "openai", "local"] = "template"
+    # template: phrases per intent in the grammar of simworld/users/phrases.py; the only ones
+    # of a custom taxonomy's new intent, extending (or, with replace, replacing) the bank's.
+    phrases: dict[str, Annotated[list[Phrase], Field(min_length=1)]] = Field(
+        default_factory=dict
+    )
+    phrases_mode: Literal["extend", "replace"] = "extend"
     # A bundle written by ``simworld calibrate`` (relative paths: from the scenario file);
     # its style and intent chain replace the bundled ReDial/IARD ones.
     calibration: str | None = None
@@ -172,6 +198,9 @@ class UserModelConfig(_Strict):
     mode: Literal["free", "draft"] = "draft"
     layout: Literal["assistant", "user_lm"] = "assistant"
     base_url: str | None = None
+    # The NAME of an environment variable whose value, when set and non-empty, replaces
+    # base_url (read when the model is built, so the URL never enters the scenario digest).
+    base_url_env: str | None = None
     model: str | None = None
     api_key_env: str | None = None
     temperature: Annotated[float, Field(ge=0, le=2)] = 0.8
@@ -193,8 +222,13 @@ class UserModelConfig(_Strict):
     def _needs(self) -> UserModelConfig:
         if self.kind == "openai":
             missing = [f for f in ("base_url", "model") if getattr(self, f) is None]
+            if self.base_url_env:  # the URL may come from the environment, at build time
+                missing = [f for f in missing if f != "base_url"]
             if missing:
-                raise ValueError(f"kind openai needs {' and '.join(missing)}")
+                raise ValueError(
+                    f"kind openai needs {' and '.join(missing)}"
+                    + ("; base_url_env can stand in for base_url" if "base_url" in missing else "")
+                )
         if self.select is not None and self.calibration is None:
             raise ValueError("select needs calibration (the critic comes from the bundle)")
         return self

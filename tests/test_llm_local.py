@@ -125,3 +125,21 @@ def test_weights_load_once_per_process() -> None:
     b = local_model._load(GGUF, 2048, 2, 11)
     assert a is b
     assert len(local_model._CACHE) <= before + 1
+
+
+async def test_describe_totals_the_guards_of_the_turns_written() -> None:
+    model = LocalUserModel(seed=1, max_tokens=8, fallback_on_error=True)
+    assert model.describe()["guard_totals"] == {
+        "turns": 0, "guards": {}, "regenerations": 0, "fallbacks": 0, "fallback_rate": 0.0,
+    }
+    await model.aclose()
+    for ctx in dialogue()[:2]:
+        await model.respond(ctx)  # closed: each turn falls back with llm_error
+    totals = model.describe()["guard_totals"]
+    assert totals == {
+        "turns": 2,
+        "guards": {"llm_error": {"fires": 2, "turns": 2, "rate": 1.0}},
+        "regenerations": 0,
+        "fallbacks": 2,
+        "fallback_rate": 1.0,
+    }

@@ -478,3 +478,110 @@ async def test_an_unwritable_cache_loses_the_entry_not_the_turn(tmp_path: Path) 
             await model.aclose()
         assert first.text and second.text
         assert srv.count("ok") == 2  # nothing cached, both asked the server
+
+
+# -- base_url_env ------------------------------------------------------------------------
+
+URL_ENV = "SIMWORLD_TEST_OPENAI_BASE_URL"
+
+
+async def test_base_url_env_overrides_base_url_and_is_recorded(
+    monkeypatch: pytest.MonkeyPatch, key_env: str
+) -> None:
+    async with fault_server() as srv:
+        monkeypatch.setenv(URL_ENV, srv.base("ok"))
+        dead = f"http://127.0.0.1:{free_port()}/v1"  # would be a connection error
+        model = OpenAIUserModel(base_url=dead, base_url_env=URL_ENV, api_key_env=key_env,
+                                model="fault", mode="free", seed=1, retries=0)
+        try:
+            utt = await model.respond(dialogue()[0])
+        finally:
+            await model.aclose()
+        assert srv.count("ok") == 1
+        assert utt.meta["fallback"] is False
+        desc = model.describe()
+        assert desc["base_url"] == srv.base("ok") and desc["base_url_env"] == URL_ENV
+        assert KEY not in json.dumps(desc) + repr(model)
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_base_url_env_unset_or_empty_falls_back_to_base_url(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv(URL_ENV, raising=False)
+    else:
+        monkeypatch.setenv(URL_ENV, value)
+    model = OpenAIUserModel(base_url="http://127.0.0.1:1/v1", base_url_env=URL_ENV, model="m")
+    assert model.url == "http://127.0.0.1:1/v1/chat/completions"
+    assert model.describe()["base_url_env"] == URL_ENV
+
+
+def test_base_url_env_unset_without_base_url_names_field_and_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(URL_ENV, raising=False)
+    with pytest.raises(ConfigError) as info:
+        OpenAIUserModel(base_url_env=URL_ENV, model="m")
+    message = str(info.value)
+    assert "user_model.base_url_env" in message and URL_ENV in message
+    assert "user_model.base_url " in message  # the other place a URL could come from
+    assert "\n" not in message
+
+
+def test_no_base_url_at_all_names_the_field() -> None:
+    with pytest.raises(ConfigError) as info:
+        OpenAIUserModel(model="m")
+    assert str(info.value).startswith("user_model.base_url:")
+
+
+def test_a_bad_url_from_the_environment_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(URL_ENV, "ftp://user:hunter2@example.invalid/v1")
+    with pytest.raises(ConfigError) as info:
+        OpenAIUserModel(base_url="http://127.0.0.1:1/v1", base_url_env=URL_ENV, model="m")
+    message = str(info.value)
+    assert f"user_model.base_url_env ({URL_ENV})" in message and "http(s) URL" in message
+    assert "hunter2" not in message and "user:***@" in message
+
+
+def test_a_password_in_the_url_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(URL_ENV, "https://me:s3cret-pw@127.0.0.1:9/v1")
+    model = OpenAIUserModel(base_url_env=URL_ENV, model="m")
+    assert model.url == "https://me:s3cret-pw@127.0.0.1:9/v1/chat/completions"  # still used
+    shown = json.dumps(model.describe()) + repr(model)
+    assert "s3cret-pw" not in shown
+    assert model.describe()["base_url"] == "https://me:***@127.0.0.1:9/v1"
+
+
+def test_scenario_accepts_base_url_env_instead_of_base_url() -> None:
+    from simworld.scenario import validate_scenario
+
+    um = {"kind": "openai", "model": "m", "base_url_env": URL_ENV}
+    scenario = validate_scenario({"name": "x", "user_model": um})
+    assert scenario.user_model.base_url is None
+    assert scenario.user_model.base_url_env == URL_ENV
+    with pytest.raises(ConfigError) as info:
+        validate_scenario({"name": "x", "user_model": {"kind": "openai", "model": "m"}})
+    assert "base_url" in str(info.value) and "base_url_env" in str(info.value)
+
+
+def test_shipped_scenario_takes_its_endpoint_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from simworld.build import make_user_model
+    from simworld.scenario import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "llm-openai.yaml"
+    scenario = load_scenario(path)
+    env = scenario.user_model.base_url_env
+    assert env == "SIMWORLD_OPENAI_BASE_URL"  # the name docs/llm.md gives
+    assert scenario.user_model.base_url == "http://127.0.0.1:8000/v1"
+    monkeypatch.setenv(env, "http://127.0.0.1:8123/v1")
+    built = [make_user_model(scenario.user_model, scenario)]
+    monkeypatch.delenv(env)
+    built.append(make_user_model(scenario.user_model, scenario))
+    urls = [m.url if isinstance(m, OpenAIUserModel) else None for m in built]
+    assert urls == ["http://127.0.0.1:8123/v1/chat/completions",
+                    "http://127.0.0.1:8000/v1/chat/completions"]

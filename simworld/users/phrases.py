@@ -159,6 +159,21 @@ def compile_phrase(src: str) -> Template:
     return Template(frozenset(tags), body, src)
 
 
+def check_phrase(src: str) -> Template:
+    """Parse a phrase written outside the bank (a scenario's ``user_model.phrases``): like
+    :func:`compile_phrase`, but an empty phrase or a slot the template model cannot fill is an
+    error too. Raises :class:`PhraseSyntaxError` naming the phrase and what is wrong."""
+    template = compile_phrase(src)
+    if not template.body.parts:
+        raise PhraseSyntaxError(f"phrase {src!r}: no words")
+    unknown = sorted(slot_names(template.body) - SLOT_NAMES)
+    if unknown:
+        raise PhraseSyntaxError(
+            f"phrase {src!r}: unknown slot {{{unknown[0]}}}; slots: {', '.join(sorted(SLOT_NAMES))}"
+        )
+    return template
+
+
 def slot_names(node: Node) -> set[str]:
     """Every slot name used in a tree (for checking the bank against the resolver)."""
     if isinstance(node, SlotRef):

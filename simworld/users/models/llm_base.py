@@ -32,6 +32,9 @@ population that falls back often still matches the real seekers' words per turn.
 mode target gets no gain: the LLM is not compressed by a phrase bank.
 
 Every guard that fired is listed in ``meta["guards"]``; a fallback sets ``meta["fallback"]``.
+The model also keeps running totals over the turns it wrote (:class:`GuardTally`): how often
+each guard fired, the regenerations and the fallbacks. ``describe()`` carries them as
+``guard_totals``, so the run manifest shows them and ``simworld run`` prints them.
 If the backend fails (after its own retries) the :class:`EndpointError` propagates -- the
 session records ``user_model_error`` -- unless ``fallback_on_error`` is set: then the turn is
 the draft, with ``fallback=True`` and the guard ``llm_error``.
@@ -43,8 +46,9 @@ import dataclasses
 import math
 import time
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from simworld.errors import ConfigError, EndpointError
 from simworld.latents.intents import DEFAULT_INTENTS, FACET_INTENTS
@@ -54,6 +58,8 @@ from simworld.users.models import guards
 from simworld.users.models.llm_prompt import LAYOUTS, MODES, Prompt, render
 from simworld.users.models.template import TemplateUserModel
 from simworld.users.style import apply_style, target_words
+
+_KNOWN = frozenset([*DEFAULT_INTENTS, "CLOSE"])
 
 # Draft mode: share of the draft's content words a rewrite must keep (else ``drift``).
 DRIFT_MIN = 0.3
@@ -76,6 +82,53 @@ class Generation:
     cached: bool = False
 
 
+@dataclass(slots=True)
+class GuardTally:
+    """Running totals of the guards over the turns one model wrote (``respond`` calls).
+
+    The per-turn record is the ``turns.guards`` column; these totals are what the manifest
+    and the end-of-run line show. A guard's ``fires`` counts every firing (a turn rejected
+    twice by ``role`` counts 2); its ``turns`` counts the turns it fired in at least once,
+    and ``rate`` is that share of all turns. ``regenerations`` counts the requests after a
+    turn's first. Turns that raised (an endpoint failure without ``fallback_on_error``) are
+    not counted: they wrote nothing.
+    """
+
+    turns: int = 0
+    fallbacks: int = 0
+    regenerations: int = 0
+    fires: Counter[str] = field(default_factory=Counter)
+    turns_fired: Counter[str] = field(default_factory=Counter)
+
+    def record(self, fired: Sequence[str], *, fallback: bool, requests: int) -> None:
+        """Count one finished turn: the guards it fired, whether it fell back, and how many
+        generation requests it made (1 + its regenerations)."""
+        self.turns += 1
+        self.fallbacks += int(fallback)
+        self.regenerations += max(0, requests - 1)
+        self.fires.update(fired)
+        self.turns_fired.update(set(fired))
+
+    def as_dict(self) -> dict[str, object]:
+        """The totals as plain JSON values, guards most fired first (then by name)."""
+        n = self.turns
+        order = sorted(self.fires, key=lambda g: (-self.fires[g], g))
+        return {
+            "turns": n,
+            "guards": {
+                g: {
+                    "fires": self.fires[g],
+                    "turns": self.turns_fired[g],
+                    "rate": self.turns_fired[g] / n if n else 0.0,
+                }
+                for g in order
+            },
+            "regenerations": self.regenerations,
+            "fallbacks": self.fallbacks,
+            "fallback_rate": self.fallbacks / n if n else 0.0,
+        }
+
+
 class LLMUserModel(ABC):
     """Base class of the LLM user models; subclasses implement :meth:`_complete`."""
 
@@ -94,6 +147,8 @@ class LLMUserModel(ABC):
         seed: int | None = None,
         max_history: int = 8,
         draft_length_gain: float | None = None,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        phrases_mode: str = "extend",
     ) -> None:
         if mode not in MODES:
             raise ConfigError.expected(" or ".join(MODES), mode, field="user_model.mode")
@@ -117,11 +172,16 @@ class LLMUserModel(ABC):
             )
         self.draft_length_gain = float(draft_length_gain)
         gain = math.log(self.draft_length_gain)
+        # Drafts come from the same phrases as the template model, the scenario's included.
+        codes = dict.fromkeys([*DEFAULT_INTENTS, *(phrases or {})])
         self._template = TemplateUserModel(
-            {c: self.intent_length_shift.get(c, 0.0) + gain for c in DEFAULT_INTENTS}
+            {c: self.intent_length_shift.get(c, 0.0) + gain for c in codes},
+            phrases=phrases,
+            phrases_mode=phrases_mode,
         )
         self.seed = seed
         self.max_history = max_history
+        self.tally = GuardTally()
 
     # -- the backend -------------------------------------------------------------------
     @abstractmethod
@@ -151,6 +211,7 @@ class LLMUserModel(ABC):
             "fallback_on_error": self.fallback_on_error,
             "intent_length_shift": dict(self.intent_length_shift),
             "draft_length_gain": self.draft_length_gain,
+            "guard_totals": self.tally.as_dict(),
         }
 
     # -- one turn ----------------------------------------------------------------------
@@ -178,7 +239,9 @@ class LLMUserModel(ABC):
             ctx,
             target_words=target_words,
             layout=self.layout,
-            draft=draft if self.mode == "draft" else None,
+            # An intent of the scenario's own taxonomy has no instruction text: its draft,
+            # written from the scenario's phrases, says what the turn is for, in free mode too.
+            draft=draft if self.mode == "draft" or ctx.intent not in _KNOWN else None,
             max_history=self.max_history,
         )
 
@@ -202,9 +265,11 @@ class LLMUserModel(ABC):
         tokens_in = tokens_out = 0
         counted = False
         text: str | None = None
+        requests = 0
         started = time.perf_counter()
         try:
             for attempt in range(self.max_regenerations + 1):
+                requests += 1
                 gen = await self._complete(
                     prompt.messages,
                     seed=self._request_seed(turn_seed, attempt),
@@ -228,6 +293,7 @@ class LLMUserModel(ABC):
         meta["tokens_out"] = tokens_out if counted else None
         meta["guards"] = fired
         meta["fallback"] = text is None
+        self.tally.record(fired, fallback=text is None, requests=requests)
         return Utterance(self._stylise(draft if text is None else text, ctx), meta)
 
     def check(

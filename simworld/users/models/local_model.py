@@ -211,6 +211,8 @@ class LocalUserModel(LLMUserModel):
         draft_length_gain: float | None = None,
         queue_size: int = 64,
         state_cache_mb: int = 1024,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        phrases_mode: str = "extend",
     ) -> None:
         super().__init__(
             mode=mode,
@@ -220,6 +222,8 @@ class LocalUserModel(LLMUserModel):
             intent_length_shift=intent_length_shift,
             draft_length_gain=draft_length_gain,
             seed=seed,
+            phrases=phrases,
+            phrases_mode=phrases_mode,
         )
         if importlib.util.find_spec("llama_cpp") is None:
             raise ConfigError(

@@ -11,7 +11,9 @@ prompting, guards, modes, fallbacks and recorded facts are shared with the local
 
 The API key is read once, at construction, from the environment variable *named* by
 ``api_key_env``; it is sent as ``Authorization: Bearer`` and appears nowhere else (not in
-``describe()``, meta, errors, the cache or ``repr``).
+``describe()``, meta, errors, the cache or ``repr``). The endpoint can come from the
+environment too: ``base_url_env`` names a variable whose value, when set and non-empty,
+replaces ``base_url`` (see :func:`resolve_base_url`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import numpy as np
@@ -54,6 +57,42 @@ class _Secret:
     __str__ = __repr__
 
 
+def resolve_base_url(base_url: str | None, base_url_env: str | None) -> str:
+    """The API root to use: the value of the variable named ``base_url_env`` when it is set
+    and non-empty, else ``base_url``.
+
+    Raises :class:`ConfigError` when neither gives one (naming the field and the variable),
+    or when the URL is not http(s) (naming where it came from: the variable or the field).
+    """
+    from_env = os.environ.get(base_url_env, "").strip() if base_url_env else ""
+    if from_env:
+        url, field = from_env, f"user_model.base_url_env ({base_url_env})"
+    elif base_url:
+        url, field = base_url, "user_model.base_url"
+    elif base_url_env:
+        raise ConfigError(
+            f"environment variable {base_url_env} is unset or empty and user_model.base_url is "
+            "not given: one of them must hold the server's URL",
+            field="user_model.base_url_env",
+        )
+    else:
+        raise ConfigError("no server URL given", field="user_model.base_url")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError.expected("an http(s) URL", _public_url(url), field=field)
+    return url
+
+
+def _public_url(url: str) -> str:
+    """``url`` without a password in its user-info part (``https://u:***@host/v1``): an
+    endpoint taken from the environment may carry credentials, which are never shown."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = netloc[0].split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
+
+
 class OpenAIUserModel(LLMUserModel):
     """LLM user model over an OpenAI-compatible ``/chat/completions`` endpoint.
 
@@ -67,8 +106,9 @@ class OpenAIUserModel(LLMUserModel):
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: str | None = None,
         model: str,
+        base_url_env: str | None = None,
         api_key_env: str | None = None,
         temperature: float = 0.8,
         top_p: float = 0.95,
@@ -86,6 +126,8 @@ class OpenAIUserModel(LLMUserModel):
         fallback_on_error: bool = False,
         intent_length_shift: Mapping[str, float] | None = None,
         draft_length_gain: float | None = None,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        phrases_mode: str = "extend",
     ) -> None:
         super().__init__(
             mode=mode,
@@ -95,9 +137,10 @@ class OpenAIUserModel(LLMUserModel):
             intent_length_shift=intent_length_shift,
             draft_length_gain=draft_length_gain,
             seed=seed,
+            phrases=phrases,
+            phrases_mode=phrases_mode,
         )
-        if not base_url.startswith(("http://", "https://")):
-            raise ConfigError.expected("an http(s) URL", base_url, field="user_model.base_url")
+        base_url = resolve_base_url(base_url, base_url_env)
         for field, number in (("max_in_flight", max_in_flight), ("max_tokens", max_tokens)):
             if number < 1:
                 raise ConfigError.expected("an integer >= 1", number, field=f"user_model.{field}")
@@ -109,6 +152,8 @@ class OpenAIUserModel(LLMUserModel):
             raise ConfigError.expected("a number > 0", rate_limit, field="user_model.rate_limit")
         self.base_url = base_url.rstrip("/")
         self.url = f"{self.base_url}/chat/completions"
+        self._shown_url = _public_url(self.url)  # for errors: no password from the URL
+        self.base_url_env = base_url_env
         self.model = model
         self.name = f"openai:{model}"
         self.api_key_env = api_key_env
@@ -139,11 +184,13 @@ class OpenAIUserModel(LLMUserModel):
 
     # -- description -------------------------------------------------------------------
     def describe(self) -> dict[str, object]:
-        """The configuration, for manifests: no API key, only the name of its variable."""
+        """The configuration, for manifests: no API key, only the name of its variable (and
+        the URL actually used, with any password in it masked)."""
         return {
             "kind": self.kind,
             "name": self.name,
-            "base_url": self.base_url,
+            "base_url": _public_url(self.base_url),
+            "base_url_env": self.base_url_env,
             "model": self.model,
             "api_key_env": self.api_key_env,
             "temperature": self.temperature,
@@ -159,7 +206,7 @@ class OpenAIUserModel(LLMUserModel):
         }
 
     def __repr__(self) -> str:
-        return f"OpenAIUserModel(base_url={self.base_url!r}, model={self.model!r})"
+        return f"OpenAIUserModel(base_url={_public_url(self.base_url)!r}, model={self.model!r})"
 
     # -- transport ---------------------------------------------------------------------
     def _params(self, seed: int | None, max_tokens: int) -> dict[str, Any]:
@@ -233,7 +280,7 @@ class OpenAIUserModel(LLMUserModel):
         err = last.error
         raise EndpointError(
             f"LLM request failed after {self.retries + 1} attempts: {err.args[0]}",
-            url=self.url,
+            url=self._shown_url,
             kind=err.kind,
             status=err.status,
         )
@@ -257,22 +304,22 @@ class OpenAIUserModel(LLMUserModel):
                     retry_after = resp.headers.get("Retry-After")
             except TimeoutError:
                 raise _Retryable(
-                    EndpointError(f"timed out after {self.timeout_s:g} s", url=self.url,
+                    EndpointError(f"timed out after {self.timeout_s:g} s", url=self._shown_url,
                                   kind="timeout")
                 ) from None
             except aiohttp.ClientError as exc:
                 raise _Retryable(
-                    EndpointError(f"connection error: {type(exc).__name__}", url=self.url,
+                    EndpointError(f"connection error: {type(exc).__name__}", url=self._shown_url,
                                   kind="connection")
                 ) from None
         if status != 200:
             kind = "rate_limited" if status == 429 else f"http_{status}"
-            err = EndpointError(f"HTTP {status}: {_snippet(raw)}", url=self.url, kind=kind,
+            err = EndpointError(f"HTTP {status}: {_snippet(raw)}", url=self._shown_url, kind=kind,
                                 status=status)
             if status in _RETRY_STATUS:
                 raise _Retryable(err, _parse_retry_after(retry_after))
             raise err
-        return _parse_completion(raw, self.url)
+        return _parse_completion(raw, self._shown_url)
 
     async def aclose(self) -> None:
         if self._session is not None and not self._session.closed:

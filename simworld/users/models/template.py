@@ -8,13 +8,19 @@ generator state gives the same text.
 
 It never names the goal's target before the CRS has: a turn that does is rendered again, and
 as a last resort the offending clause is dropped.
+
+A scenario may bring phrases of its own (``user_model.phrases``): for a new intent of a custom
+taxonomy they are its only phrases; for a built-in intent they join the bank's pools
+(``phrases_mode: extend``) or replace them (``replace``). :func:`check_intents` makes sure
+every intent of the policy has phrases before a run starts.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -83,6 +89,7 @@ _LEADING_GREETING = re.compile(
 )
 _CLAUSE = re.compile(r"([,.!?;]+\s+|\s+-\s+)")
 _MAX_ATTEMPTS = 6
+PHRASE_MODES = ("extend", "replace")
 #: Chance that a mention of the item under discussion uses its title (else a pronoun), and
 #: that a title carries its year ("Heat (1995)"), as 29% of real ReDial/IARD seeker turns do.
 _P_TITLE = 0.7
@@ -94,13 +101,21 @@ class TemplateUserModel:
 
     ``intent_length_shift`` adds a log-space shift per intent to the style's ``words_mu``
     (the lead measures it from real per-intent turn lengths); ``candidates`` is how many
-    renderings compete for the target length.
+    renderings compete for the target length. ``phrases`` maps intents to extra phrases (the
+    scenario's ``user_model.phrases``), which extend or replace the bank's (``phrases_mode``).
+    An intent with neither falls back to the neutral-response phrases; a run checks first
+    (:func:`check_intents`) that this never happens to an intent of its policy.
     """
 
     name = "template"
 
     def __init__(
-        self, intent_length_shift: Mapping[str, float] | None = None, *, candidates: int = 5
+        self,
+        intent_length_shift: Mapping[str, float] | None = None,
+        *,
+        candidates: int = 5,
+        phrases: Mapping[str, Sequence[str]] | None = None,
+        phrases_mode: str = "extend",
     ) -> None:
         shifts = dict(intent_length_shift or {})
         for intent, value in shifts.items():
@@ -114,8 +129,18 @@ class TemplateUserModel:
                 )
         if not isinstance(candidates, int) or candidates < 1:
             raise ConfigError.expected("an integer >= 1", candidates, field="candidates")
+        if phrases_mode not in PHRASE_MODES:
+            raise ConfigError.expected(
+                " or ".join(PHRASE_MODES), phrases_mode, field="user_model.phrases_mode"
+            )
         self.intent_length_shift: dict[str, float] = {k: float(v) for k, v in shifts.items()}
         self.candidates = candidates
+        self.phrases = compile_phrases(phrases or {})
+        self.replace = phrases_mode == "replace"
+
+    def has_phrases(self, intent: str) -> bool:
+        """Whether turns of ``intent`` have phrases of their own (bank or scenario)."""
+        return intent in self.phrases or intent in phrases.BANK
 
     async def respond(self, ctx: TurnContext) -> Utterance:
         text, guards = self._write(ctx)
@@ -171,9 +196,13 @@ class TemplateUserModel:
     def _choices(
         self, ctx: TurnContext, turn: _TurnSlots
     ) -> tuple[list[phrases.Template], np.ndarray]:
-        intent = ctx.intent if ctx.intent in phrases.BANK else "NRE"
-        keys = _pool_keys(intent, ctx, turn)
-        templates = [t for k in keys for t in phrases.pool(intent, k)]
+        own = list(self.phrases.get(ctx.intent, ()))
+        if own and (self.replace or ctx.intent not in phrases.BANK):
+            templates = own
+        else:
+            intent = ctx.intent if ctx.intent in phrases.BANK else "NRE"
+            keys = _pool_keys(intent, ctx, turn)
+            templates = [t for k in keys for t in phrases.pool(intent, k)] + own
         if not templates:
             templates = list(phrases.pool("NRE", "any"))
         w = np.array([phrases.tone_weight(t.tags, ctx.traits) for t in templates])
@@ -205,6 +234,58 @@ class TemplateUserModel:
             else:
                 text = phrases.tidy(text.rstrip(".") + joiner + extra)
         return text
+
+
+def compile_phrases(
+    spec: Mapping[str, Sequence[str]], field: str = "user_model.phrases"
+) -> dict[str, tuple[phrases.Template, ...]]:
+    """Parse a scenario's phrases per intent; a bad one is a :class:`ConfigError` naming its
+    place (``user_model.phrases.WISH[1]``) and what is wrong with it."""
+    out: dict[str, tuple[phrases.Template, ...]] = {}
+    for intent, sources in spec.items():
+        if isinstance(sources, str) or not sources:
+            raise ConfigError.expected(
+                "a non-empty list of phrases", sources, field=f"{field}.{intent}"
+            )
+        parsed: list[phrases.Template] = []
+        for i, src in enumerate(sources):
+            where = f"{field}.{intent}[{i}]"
+            if not isinstance(src, str):
+                raise ConfigError.expected("a phrase (string)", src, field=where)
+            try:
+                parsed.append(phrases.check_phrase(src))
+            except phrases.PhraseSyntaxError as exc:
+                raise ConfigError(str(exc), field=where) from None
+        out[intent] = tuple(parsed)
+    return out
+
+
+def check_intents(
+    intents: Iterable[str], custom: Iterable[str], excluded: Iterable[str] = ()
+) -> None:
+    """Raise :class:`ConfigError` unless every policy intent has phrases (the bank's or the
+    scenario's ``custom`` ones) and every intent given phrases is in the taxonomy (a typo
+    there would otherwise be ignored silently). ``excluded`` intents may keep phrases."""
+    taxonomy = list(intents)
+    given = list(custom)
+    for intent in taxonomy:
+        if intent not in phrases.BANK and intent not in given:
+            raise ConfigError(
+                f"intent {intent!r} has no phrases for the user model to write it from; add some "
+                f"under user_model.phrases.{intent} (a list of phrases, see "
+                "docs/calibration.md) or leave it out with intents.exclude",
+                field="intents.policy",
+            )
+    known = set(taxonomy) | set(excluded)
+    for intent in given:
+        if intent not in known:
+            close = difflib.get_close_matches(intent, taxonomy, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"intent {intent!r} is not in the policy's taxonomy ({', '.join(taxonomy)})"
+                + hint,
+                field=f"user_model.phrases.{intent}",
+            )
 
 
 def _pool_keys(intent: str, ctx: TurnContext, turn: _TurnSlots) -> list[str]:
@@ -247,7 +328,10 @@ class _TurnSlots:
         state, slots = ctx.state, ctx.slots
         self.facet: Facet | None = slots.facet or (
             slots.reason if ctx.intent == "CRI-A" else None)
-        if self.facet is None and ctx.intent in ("ASK", "CON", "INQ"):
+        # ASK/CON/INQ, and the new intents of a custom taxonomy, may name the last genre said
+        if self.facet is None and (
+            ctx.intent in ("ASK", "CON", "INQ") or ctx.intent not in phrases.BANK
+        ):
             self.facet = _last_revealed_genre(ctx)
         self.item: RecItem | None = slots.item or state.best_item or (
             state.last_items[0] if state.last_items else None)
