@@ -4,22 +4,30 @@
 ``realism.*`` distance; ``realism.c2st_auc`` is 0.5 when a classifier cannot tell the two
 apart. Companions:
 
-- ``<name>_ci``: 95% bootstrap interval ``[lo, hi]``;
+- ``<name>_ci``: 95% percentile bootstrap interval ``[lo, hi]`` (``n_boot`` resamples, each
+  from its own seeded stream). What is resampled: out-of-fold classifier scores (C2ST),
+  turns (label-mix JSDs, words per turn), sessions / dialogues (turns per session, question
+  rate, short-turn share), real test dialogues (transfer: the fixed classifiers'
+  predictions are resampled, nothing is retrained, so the interval is the test-set noise);
 - ``<name>_floor``: the *human floor*, the same statistic between two random halves of the
   real dialogues -- how far real users are from each other. A simulation at its floor is
   as close to real users as real users are to themselves.
 
 Keys: ``realism.c2st_auc`` (+ ``_ci``, ``_floor``, ``realism.c2st_p_value``,
 ``realism.c2st_accuracy``), ``realism.intent_jsd`` (+ ``_ci``, ``_floor``; intents predicted
-by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (simulated
-vs human labels, when the real data has them), ``realism.sentiment_jsd``,
-``realism.topic_jsd``, ``realism.words_per_turn_w1``, ``realism.turns_per_session_w1``,
-``realism.question_rate_diff``, ``realism.short_turn_share_diff`` (each + ``_floor``),
-raw rates ``realism.question_rate_sim`` / ``_real`` ..., and when the real data carries
-intent labels ``transfer.intent_macro_f1``, ``transfer.intent_macro_f1_ceiling``,
-``transfer.intent_macro_f1_augmented`` (real + simulated training data) and per-intent
-``transfer.f1.<INTENT>`` / ``transfer.ceiling_f1.<INTENT>``. Undefined values (too little
-data, missing optional package) are None. See :mod:`simworld.metrics` for the definitions.
+by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (+ ``_ci``;
+simulated vs human labels, when the real data has them), ``realism.sentiment_jsd``,
+``realism.topic_jsd`` (+ ``_ci``, ``_floor``); beside each JSD (base 2) the total variation
+of the same two mixes, ``realism.intent_tv``, ``realism.intent_tv_labels``,
+``realism.sentiment_tv``, ``realism.topic_tv`` (+ ``_floor`` where the JSD has one);
+``realism.words_per_turn_w1``, ``realism.turns_per_session_w1``,
+``realism.question_rate_diff``, ``realism.short_turn_share_diff`` (each + ``_ci``,
+``_floor``), raw rates ``realism.question_rate_sim`` / ``_real`` ..., and when the real data
+carries intent labels ``transfer.intent_macro_f1``, ``transfer.intent_macro_f1_ceiling``,
+``transfer.intent_macro_f1_augmented`` (real + simulated training data; each + ``_ci``) and
+per-intent ``transfer.f1.<INTENT>`` / ``transfer.ceiling_f1.<INTENT>``. Undefined values
+(too little data, missing optional package) are None. See :mod:`simworld.metrics` for the
+definitions. :func:`format_compare` prints it all as one table that fits 80 columns.
 
 :func:`compare_giveaways` answers the follow-up question -- *what* gives the simulated turns
 away -- with the word / character n-grams and style facts most typical of each side, with
@@ -39,19 +47,13 @@ import numpy as np
 
 from simworld.datasets import Dialogue, load_dialogues
 from simworld.errors import DataError
-from simworld.metrics.behaviour import behaviour, behaviour_gaps, words_w1_ci
+from simworld.metrics.behaviour import behaviour, behaviour_gaps, session_gaps_ci, words_w1_ci
 from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
-from simworld.metrics.content import GenreVocabulary
+from simworld.metrics.content import GenreVocabulary, genre_mentions, sentiment_buckets
 from simworld.metrics.giveaways import Giveaway, Giveaways, giveaways
-from simworld.metrics.realism import (
-    c2st_auc,
-    intent_predictions,
-    labels_jsd,
-    sentiment_jsd,
-    topic_jsd,
-)
+from simworld.metrics.realism import c2st_auc, intent_predictions, labels_jsd, multilabel_jsd
 from simworld.metrics.run import RunData, load_run
-from simworld.metrics.stats import distribution, jsd, split_halves, subsample
+from simworld.metrics.stats import distribution, jsd, split_halves, subsample, total_variation
 from simworld.metrics.transfer import intent_transfer
 
 if TYPE_CHECKING:
@@ -148,7 +150,9 @@ def _compare(
     real_texts = [t for s in real_sessions for t in s]
     if len(real_sessions) < 2:
         raise DataError("real data: need at least two dialogues with user turns")
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    # One independent stream per figure; streams 0-7 predate 8-10, so adding figures
+    # never changes the values of the older ones for a seed.
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
     half_a, half_b = split_halves(real_sessions, rngs[0])
     text_a = [t for s in half_a for t in s]
     text_b = [t for s in half_b for t in s]
@@ -182,66 +186,130 @@ def _compare(
             pred_sim, pred_real, rngs[3], n_boot=n_boot
         )
         out["realism.intent_jsd_floor"] = jsd(distribution(pred_a), distribution(pred_b))
-    real_turns = [t for d in real for t in d.user_turns]
-    real_gold = [gold_label(t.intents) for t in real_turns]
-    if any(real_gold) and labelled:
-        gold = [g for g in real_gold if g]
-        out["realism.intent_jsd_labels"] = jsd(
-            distribution(lab for _, lab in labelled), distribution(gold)
-        )
-        tr = intent_transfer(
-            [t for t, _ in labelled],
-            [lab for _, lab in labelled],
-            [t.text for t in real_turns],
-            [t.intents for t in real_turns],
-            seed=seed,
-        )
-        out["transfer.intent_macro_f1"] = tr["macro_f1"]
-        out["transfer.intent_macro_f1_ceiling"] = tr["ceiling"]
-        out["transfer.intent_macro_f1_augmented"] = tr["augmented"]
-        out["transfer.intents"] = list(tr["labels"])
-        out["transfer.n_train"], out["transfer.n_test"] = tr["n_train"], tr["n_test"]
-        for lab, f1 in tr["per_class"].items():
-            out[f"transfer.f1.{lab}"] = f1
-        for lab, f1 in tr["ceiling_per_class"].items():
-            out[f"transfer.ceiling_f1.{lab}"] = f1
+        out["realism.intent_tv"] = _tv(pred_sim, pred_real)
+        out["realism.intent_tv_floor"] = _tv(pred_a, pred_b)
+    if labelled:
+        out.update(_human_labels(labelled, real, rngs[9], rngs[10], seed=seed, n_boot=n_boot))
 
     # Tone and topics.
     sim_sample = subsample(sim_texts, MAX_TEXTS, rngs[4])
     real_sample = subsample(real_texts, MAX_TEXTS, rngs[4])
+    texts = (sim_sample, real_sample, text_a, text_b)
     try:
-        out["realism.sentiment_jsd"], out["realism.sentiment_jsd_ci"] = sentiment_jsd(
-            sim_sample, real_sample, rngs[5], n_boot=n_boot
-        )
-        out["realism.sentiment_jsd_floor"] = sentiment_jsd(text_a, text_b, rngs[5], n_boot=0)[0]
+        tones = [sentiment_buckets(t) for t in texts]
     except ImportError:
         out["realism.sentiment_jsd"] = None
+    else:
+        out.update(_distances("sentiment", tones, rngs[5], n_boot, multi=False))
     vocab = GenreVocabulary(catalog.genres) if catalog is not None else GenreVocabulary()
-    out["realism.topic_jsd"], out["realism.topic_jsd_ci"] = topic_jsd(
-        sim_sample, real_sample, rngs[6], vocabulary=vocab, n_boot=n_boot
-    )
-    out["realism.topic_jsd_floor"] = topic_jsd(text_a, text_b, rngs[6], vocabulary=vocab, n_boot=0)[
-        0
-    ]
+    topics = [genre_mentions(t, vocab) for t in texts]
+    out.update(_distances("topic", topics, rngs[6], n_boot, multi=True))
+    out.update(_behaviour(list(sim_sessions.values()), real_sessions, half_a, half_b, rngs, n_boot))
+    return {k: _clean(v) for k, v in out.items()}
 
-    # Behaviour: length, session length, questions, very short turns.
-    b_sim = behaviour(list(sim_sessions.values()))
-    b_real = behaviour(real_sessions)
+
+def _tv(a: Sequence[str], b: Sequence[str]) -> float:
+    """Total variation between the label mixes of ``a`` and ``b`` (NaN if a side is empty)."""
+    return total_variation(distribution(a), distribution(b)) if a and b else math.nan
+
+
+def _human_labels(
+    labelled: Sequence[tuple[str, str]],
+    real: Sequence[Dialogue],
+    jsd_rng: np.random.Generator,
+    transfer_rng: np.random.Generator,
+    *,
+    seed: int,
+    n_boot: int,
+) -> dict[str, Any]:
+    """The figures that need the real turns' human intent labels (empty when unlabelled):
+    the latent-vs-human intent mix and the sim -> real transfer, with intervals (transfer
+    resamples real dialogues; see :mod:`simworld.metrics.transfer`)."""
+    real_turns = [t for d in real for t in d.user_turns]
+    gold = [g for g in (gold_label(t.intents) for t in real_turns) if g]
+    if not gold:
+        return {}
+    sim_labels = [lab for _, lab in labelled]
+    out: dict[str, Any] = {}
+    out["realism.intent_jsd_labels"], out["realism.intent_jsd_labels_ci"] = labels_jsd(
+        sim_labels, gold, jsd_rng, n_boot=n_boot
+    )
+    out["realism.intent_tv_labels"] = _tv(sim_labels, gold)
+    tr = intent_transfer(
+        [t for t, _ in labelled],
+        sim_labels,
+        [t.text for t in real_turns],
+        [t.intents for t in real_turns],
+        seed=seed,
+        real_groups=[i for i, d in enumerate(real) for _ in d.user_turns],
+        rng=transfer_rng,
+        n_boot=n_boot,
+    )
+    out["transfer.intent_macro_f1"] = tr["macro_f1"]
+    out["transfer.intent_macro_f1_ci"] = tr["macro_f1_ci"]
+    out["transfer.intent_macro_f1_ceiling"] = tr["ceiling"]
+    out["transfer.intent_macro_f1_ceiling_ci"] = tr["ceiling_ci"]
+    out["transfer.intent_macro_f1_augmented"] = tr["augmented"]
+    out["transfer.intent_macro_f1_augmented_ci"] = tr["augmented_ci"]
+    out["transfer.intents"] = list(tr["labels"])
+    out["transfer.n_train"], out["transfer.n_test"] = tr["n_train"], tr["n_test"]
+    for lab, f1 in tr["per_class"].items():
+        out[f"transfer.f1.{lab}"] = f1
+    for lab, f1 in tr["ceiling_per_class"].items():
+        out[f"transfer.ceiling_f1.{lab}"] = f1
+    return out
+
+
+def _distances(
+    name: str,
+    sides: Sequence[Sequence[Any]],
+    rng: np.random.Generator,
+    n_boot: int,
+    *,
+    multi: bool,
+) -> dict[str, Any]:
+    """``realism.<name>_jsd`` (+ ``_ci``, ``_floor``) and ``realism.<name>_tv`` (+ ``_floor``)
+    from the labels of the (simulated, real, real half A, real half B) texts: one label per
+    text, or with ``multi`` a list per text (texts with none do not count)."""
+    measure = multilabel_jsd if multi else labels_jsd
+    flat = [[lab for item in side for lab in item] if multi else list(side) for side in sides]
+    value, ci = measure(sides[0], sides[1], rng, n_boot=n_boot)
+    return {
+        f"realism.{name}_jsd": value,
+        f"realism.{name}_jsd_ci": ci,
+        f"realism.{name}_jsd_floor": measure(sides[2], sides[3], rng, n_boot=0)[0],
+        f"realism.{name}_tv": _tv(flat[0], flat[1]),
+        f"realism.{name}_tv_floor": _tv(flat[2], flat[3]),
+    }
+
+
+def _behaviour(
+    sim: list[list[str]],
+    real: list[list[str]],
+    half_a: list[list[str]],
+    half_b: list[list[str]],
+    rngs: Sequence[np.random.Generator],
+    n_boot: int,
+) -> dict[str, Any]:
+    """Length, session length, questions, very short turns: gaps, floors and intervals
+    (words per turn resamples turns, the others whole sessions)."""
+    b_sim, b_real = behaviour(sim), behaviour(real)
     gaps = behaviour_gaps(b_sim, b_real)
     floors = behaviour_gaps(behaviour(half_a), behaviour(half_b))
+    cis = session_gaps_ci(sim, real, rngs[8], n_boot=n_boot)
+    cis["words_per_turn_w1"] = words_w1_ci(b_sim, b_real, rngs[7], n_boot=n_boot)
+    out: dict[str, Any] = {}
     for name, value in gaps.items():
         out[f"realism.{name}"] = value
+        out[f"realism.{name}_ci"] = cis[name]
         out[f"realism.{name}_floor"] = floors[name]
-    out["realism.words_per_turn_w1_ci"] = words_w1_ci(b_sim, b_real, rngs[7], n_boot=n_boot)
-    out["realism.words_per_turn_sim"], out["realism.words_per_turn_real"] = (
-        b_sim.mean_words,
-        b_real.mean_words,
-    )
+    out["realism.words_per_turn_sim"] = b_sim.mean_words
+    out["realism.words_per_turn_real"] = b_real.mean_words
     out["realism.question_rate_sim"] = b_sim.question_rate
     out["realism.question_rate_real"] = b_real.question_rate
     out["realism.short_turn_share_sim"] = b_sim.short_share
     out["realism.short_turn_share_real"] = b_real.short_share
-    return {k: _clean(v) for k, v in out.items()}
+    return out
 
 
 def _fmt(value: MetricValue) -> str:
@@ -259,22 +327,42 @@ def _fmt(value: MetricValue) -> str:
 _COMPANIONS = ("_ci", "_floor")
 
 
+def _fmt_ci(value: MetricValue) -> str:
+    """An interval as ``lo–hi`` (compact, so the table fits an 80-column terminal)."""
+    if isinstance(value, list) and len(value) == 2:
+        return f"{_fmt(value[0])}–{_fmt(value[1])}"
+    return _fmt(value)
+
+
+NAME_WIDTH = 40  # metric names up to this long are never wrapped (all of compare's are)
+
+
 def format_compare(result: dict[str, MetricValue]) -> Table:
-    """A rich table: metric, value, 95% CI, human floor (companions folded into rows)."""
+    """A rich table: metric, value, 95% CI, human floor (companions folded into rows).
+
+    Built to stay readable in an 80-column terminal: metric names up to
+    :data:`NAME_WIDTH` characters (every name :func:`compare` writes) and the numbers are
+    never wrapped or cut; a long value such as the ``transfer.intents`` list wraps in the
+    space left. A longer name (an unusual intent label) wraps onto a second line instead
+    of being cut short.
+    """
+    from rich import box
     from rich.table import Table
 
-    table = Table(title="simulated vs real users", show_lines=False)
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_column("95% CI", justify="right")
-    table.add_column("human floor", justify="right")
-    for key, value in result.items():
-        if key.endswith(_COMPANIONS):
-            continue
+    keys = [k for k in result if not k.endswith(_COMPANIONS)]
+    table = Table(
+        title="simulated vs real users", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    fits = max(map(len, keys), default=0) <= NAME_WIDTH
+    table.add_column("metric", no_wrap=fits, overflow="fold")
+    table.add_column("value", justify="right", overflow="fold")
+    table.add_column("95% CI", justify="right", no_wrap=True)
+    table.add_column("human floor", justify="right", no_wrap=True)
+    for key in keys:
         table.add_row(
             key,
-            _fmt(value),
-            _fmt(result.get(f"{key}_ci")),
+            _fmt(result[key]),
+            _fmt_ci(result.get(f"{key}_ci")),
             _fmt(result.get(f"{key}_floor")),
         )
     return table

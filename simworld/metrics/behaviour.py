@@ -6,6 +6,10 @@ measured the same way:
 - words per turn and user turns per session (compared with the 1-D Wasserstein distance);
 - question rate: share of turns containing ``?``;
 - very-short share: share of turns of at most 3 words ("ok", "seen it", "thanks!").
+
+Bootstrap intervals: :func:`words_w1_ci` resamples turns (the words-per-turn samples);
+:func:`session_gaps_ci` resamples whole sessions for the session length, question rate and
+short-turn share, since turns of one session are not independent of each other.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simworld.metrics.stats import bootstrap_ci, wasserstein_1d
+from simworld.metrics.stats import bootstrap_ci, bootstrap_intervals, wasserstein_1d
 from simworld.metrics.text import word_count
 
 SHORT_WORDS = 3
@@ -74,3 +78,41 @@ def words_w1_ci(
     return bootstrap_ci(
         wasserstein_1d, [a.words_per_turn, b.words_per_turn], rng=rng, n_boot=n_boot
     )
+
+
+SESSION_GAPS = ("turns_per_session_w1", "question_rate_diff", "short_turn_share_diff")
+
+
+def session_counts(sessions: Sequence[Sequence[str]]) -> np.ndarray:
+    """One row per non-empty session: (user turns, turns with ``?``, turns of at most
+    :data:`SHORT_WORDS` words) -- what the session-level gaps need, counted once."""
+    rows = [
+        (len(s), sum("?" in t for t in s), sum(word_count(t) <= SHORT_WORDS for t in s))
+        for s in sessions
+        if s
+    ]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+
+
+def _session_gaps(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """The :data:`SESSION_GAPS` between two :func:`session_counts` tables."""
+    if not len(a) or not len(b):
+        return (float("nan"),) * 3
+    rate_a, rate_b = a[:, 1:].sum(axis=0) / a[:, 0].sum(), b[:, 1:].sum(axis=0) / b[:, 0].sum()
+    question, short = np.abs(rate_a - rate_b)
+    return wasserstein_1d(a[:, 0], b[:, 0]), float(question), float(short)
+
+
+def session_gaps_ci(
+    a: Sequence[Sequence[str]],
+    b: Sequence[Sequence[str]],
+    rng: np.random.Generator,
+    *,
+    n_boot: int = 200,
+) -> dict[str, tuple[float, float]]:
+    """Bootstrap intervals of the :data:`SESSION_GAPS` (names as in :func:`behaviour_gaps`),
+    resampling the sessions of each side independently."""
+    intervals = bootstrap_intervals(
+        _session_gaps, [session_counts(a), session_counts(b)], rng=rng, n_boot=n_boot
+    )
+    return dict(zip(SESSION_GAPS, intervals, strict=True))

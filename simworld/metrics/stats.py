@@ -100,6 +100,41 @@ def bootstrap_ci(
     return (float(lo), float(hi))
 
 
+def bootstrap_intervals(
+    statistic: Callable[..., Sequence[float]],
+    samples: Sequence[np.ndarray],
+    *,
+    rng: np.random.Generator,
+    n_boot: int = 200,
+    level: float = 0.95,
+) -> list[tuple[float, float]]:
+    """Percentile bootstrap intervals of a statistic returning several numbers at once.
+
+    The vector version of :func:`bootstrap_ci`, drawing the same way (each sample resampled
+    with replacement along its first axis, independently): one set of resamples serves every
+    component, so related figures cost one bootstrap. ``samples`` are numpy arrays (e.g. one
+    row per session); a component that is NaN in a resample is skipped there, and a component
+    undefined in every resample (or ``n_boot`` 0) gets ``(nan, nan)``.
+    """
+    rows: list[Sequence[float]] = []
+    for _ in range(n_boot):
+        drawn = [s[rng.integers(0, len(s), len(s))] if len(s) else s for s in samples]
+        rows.append(statistic(*drawn))
+    if not rows:  # no resamples: as many undefined intervals as the statistic has parts
+        return [(math.nan, math.nan)] * len(statistic(*samples))
+    alpha = (1 - level) / 2
+    out: list[tuple[float, float]] = []
+    for values in zip(*rows, strict=True):
+        arr = np.asarray(values, dtype=np.float64)
+        arr = arr[np.isfinite(arr)]
+        if arr.size == 0:
+            out.append((math.nan, math.nan))
+            continue
+        lo, hi = np.quantile(arr, [alpha, 1 - alpha])
+        out.append((float(lo), float(hi)))
+    return out
+
+
 def split_halves(items: Sequence[T], rng: np.random.Generator) -> tuple[list[T], list[T]]:
     """Two random halves of ``items`` (the human floor compares one half with the other)."""
     order = rng.permutation(len(items))
