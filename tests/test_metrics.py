@@ -212,6 +212,23 @@ def test_intent_transfer_same_style_is_high() -> None:
     assert res["n_test"] == 140
 
 
+def test_intent_transfer_label_set_and_ceiling_do_not_depend_on_the_run() -> None:
+    sim_texts, sim_labels = _labelled(0, 210)
+    real_texts, real_labels = _labelled(1, 140)
+    gold = [(lab,) for lab in real_labels]
+    full = intent_transfer(sim_texts, sim_labels, real_texts, gold)
+    missing = sorted(set(sim_labels))[0]
+    keep = [i for i, lab in enumerate(sim_labels) if lab != missing]
+    partial = intent_transfer(
+        [sim_texts[i] for i in keep], [sim_labels[i] for i in keep], real_texts, gold
+    )
+    assert partial["labels"] == full["labels"] and missing in partial["labels"]
+    assert partial["ceiling"] == pytest.approx(full["ceiling"])
+    # the intent the run never wrote cannot be learnt from it: F1 0, and it costs the macro
+    assert partial["per_class"][missing] == 0.0
+    assert partial["macro_f1"] < full["macro_f1"]
+
+
 def test_intent_transfer_unrelated_text_is_low() -> None:
     sim_texts, sim_labels = _labelled(0, 210)
     rng = np.random.default_rng(5)

@@ -11,8 +11,11 @@ each training fold: does simulated data help a small real training set?
 Label handling (shared by both numbers so they are comparable):
 
 - simulated ``CLOSE`` is read as ``OTH`` (IARD's label for closings);
-- the label set ``L`` is the intents present in both the simulated and the real labels,
-  keeping those with at least 2 real turns (so the ceiling can be cross-validated);
+- the label set ``L`` is the real labels that belong to simworld's taxonomy (the IARD seeker
+  intents) or occur among the simulated labels, keeping those with at least 2 real turns (so
+  the ceiling can be cross-validated). It does not depend on which intents the run produced:
+  the ceiling is the same for every run compared with one corpus, and an intent the run never
+  wrote scores F1 0 in transfer (simulated turns cannot teach it);
 - a real turn's labels are restricted to ``L``; turns left with none are not scored;
 - a multi-label turn is a hit when any of its labels is predicted; otherwise it counts
   against its first non-``OTH`` label (:func:`simworld.metrics.classify.gold_label`);
@@ -32,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from simworld.latents.intents import DEFAULT_INTENTS
 from simworld.metrics.classify import gold_label, restrict, text_classifier, to_iard
 from simworld.metrics.stats import bootstrap_intervals, subsample
 
@@ -130,7 +134,11 @@ def intent_transfer(
         for t, labs, g in zip(real_texts, real_labels, groups, strict=True)
         if labs
     ]
-    shared = {lab for _, lab in sim} & {lab for _, labs, _ in real for lab in labs}
+    # The label set depends on the real data and the taxonomy, not on which intents a run
+    # happened to produce, so the ceiling is the same for every run compared with one corpus
+    # and an intent the run never wrote counts (F1 0: its turns cannot teach it).
+    known = {lab for _, lab in sim} | {to_iard(code) for code in DEFAULT_INTENTS}
+    shared = known & {lab for _, labs, _ in real for lab in labs}
     primary_counts: dict[str, int] = {}
     for _, labs, _ in real:
         first = gold_label(restrict(labs, shared))
