@@ -229,3 +229,15 @@ def test_the_template_drafts_pass_their_own_draft_mode_guards() -> None:
             if model.check(draft, ctx, fired, draft) is None:
                 rejected.append((intent, fired, draft))
     assert rejected == []
+
+
+def test_a_genre_said_in_the_templates_own_words_counts_as_mentioned() -> None:
+    thriller = Facet("genre", "Thriller")
+    assert guards.facet_mentioned("any good suspense movies?", thriller)
+    assert guards.facet_mentioned("something tense please", thriller)
+    assert guards.facet_mentioned("i want something scary", Facet("genre", "Horror"))
+    # another genre's word is not this genre ("a romantic comedy or drama" names three)
+    assert not guards.facet_mentioned("a good drama please", Facet("genre", "Romance"))
+    assert not guards.facet_mentioned("a good movie please", thriller)
+    # tags are matched by their own word only
+    assert not guards.facet_mentioned("something scary", Facet("tag", "horror"))

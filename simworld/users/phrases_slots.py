@@ -112,6 +112,10 @@ _GENRES: dict[str, GenreLex] = {
 }
 
 
+#: The genres with hand-written wordings (MovieLens genre names).
+GENRE_NAMES: tuple[str, ...] = tuple(_GENRES)
+
+
 def genre_lex(genre: str) -> GenreLex:
     """The wordings of a genre; catalogs with other genre names get plain derived forms."""
     lex = _GENRES.get(genre)

@@ -24,10 +24,12 @@ Guard names (recorded in the turn's ``guards`` column):
 
 from __future__ import annotations
 
+import functools
 import re
 
 from simworld.catalog import normalize
 from simworld.users.goal import Facet
+from simworld.users.phrases_slots import GENRE_NAMES, genre_lex
 
 # Words per turn allowed by the verbosity trait: (min, max).
 LENGTH_BOUNDS: dict[str, tuple[int, int]] = {
@@ -248,6 +250,29 @@ _STOP = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _genre_words(genre: str) -> frozenset[str]:
+    """Content words of the template's wordings of ``genre`` (its nouns and modifiers)."""
+    lex = genre_lex(genre)
+    phrases = (*lex.sg, *lex.pl, *lex.mass, *lex.mod)
+    words = {w for p in phrases for w in normalize(p).replace("'", " ").split()}
+    own = normalize(genre.replace("-", " "))[:5]
+    others = {normalize(g.replace("-", " "))[:5] for g in GENRE_NAMES} - {own}
+    return frozenset(
+        w
+        for w in words
+        if len(w) > 3 and w not in _GENERIC and not any(w.startswith(o) for o in others)
+    )
+
+
+# Words of genre wordings that name no genre ("a good movie", "something with ...").
+_GENERIC = frozenset(
+    ("movie", "movies", "film", "films", "flick", "flicks", "good", "something", "stuff",
+     "with", "that", "great", "kind", "real", "some", "looks", "screen", "story", "stories",
+     "makes", "lots", "about")
+)
+
+
 def facet_mentioned(text: str, facet: Facet) -> bool:
     """Whether ``text`` says ``facet`` in some recognisable form: a genre or tag by its word
     stem ("comed" for comedies), a decade as 1990/1990s/90s/nineties, an era by a word for
@@ -260,7 +285,11 @@ def facet_mentioned(text: str, facet: Facet) -> bool:
             return True
         if "sci" in normalize(facet.value).split():
             stems = ["sci", "scien", "scifi"]
-        return any(w.startswith(st) for st in stems for w in words)
+        if any(w.startswith(st) for st in stems for w in words):
+            return True
+        # The template's own words for a genre ("suspense" for Thriller, "scary" for Horror):
+        # a rewrite that keeps the draft's wording says the genre too.
+        return facet.kind != "tag" and any(w in words for w in _genre_words(facet.value))
     if facet.kind == "decade":
         try:
             decade = int(facet.value)
