@@ -15,11 +15,11 @@ apart. Companions:
 
 Keys: ``realism.c2st_auc`` (+ ``_ci``, ``_floor``, ``realism.c2st_p_value``,
 ``realism.c2st_accuracy``), ``realism.intent_jsd`` (+ ``_ci``, ``_floor``; intents predicted
-by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (+ ``_ci``;
-simulated vs human labels, when the real data has them), ``realism.sentiment_jsd``,
+by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (+ ``_ci``,
+``_floor``; simulated vs human labels, when the real data has them), ``realism.sentiment_jsd``,
 ``realism.topic_jsd`` (+ ``_ci``, ``_floor``); beside each JSD (base 2) the total variation
 of the same two mixes, ``realism.intent_tv``, ``realism.intent_tv_labels``,
-``realism.sentiment_tv``, ``realism.topic_tv`` (+ ``_floor`` where the JSD has one);
+``realism.sentiment_tv``, ``realism.topic_tv`` (each + ``_floor``);
 ``realism.words_per_turn_w1``, ``realism.turns_per_session_w1``,
 ``realism.question_rate_diff``, ``realism.short_turn_share_diff`` (each + ``_ci``,
 ``_floor``), raw rates ``realism.question_rate_sim`` / ``_real`` ..., and when the real data
@@ -150,9 +150,10 @@ def _compare(
     real_texts = [t for s in real_sessions for t in s]
     if len(real_sessions) < 2:
         raise DataError("real data: need at least two dialogues with user turns")
-    # One independent stream per figure; streams 0-7 predate 8-10, so adding figures
-    # never changes the values of the older ones for a seed.
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(11)]
+    # One independent stream per figure; streams 0-7 predate 8-10 and 11, so adding figures
+    # never changes the values of the older ones for a seed (spawned children depend only on
+    # their index).
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
     half_a, half_b = split_halves(real_sessions, rngs[0])
     text_a = [t for s in half_a for t in s]
     text_b = [t for s in half_b for t in s]
@@ -189,7 +190,11 @@ def _compare(
         out["realism.intent_tv"] = _tv(pred_sim, pred_real)
         out["realism.intent_tv_floor"] = _tv(pred_a, pred_b)
     if labelled:
-        out.update(_human_labels(labelled, real, rngs[9], rngs[10], seed=seed, n_boot=n_boot))
+        out.update(
+            _human_labels(
+                labelled, real, rngs[9], rngs[10], rngs[11], seed=seed, n_boot=n_boot
+            )
+        )
 
     # Tone and topics.
     sim_sample = subsample(sim_texts, MAX_TEXTS, rngs[4])
@@ -218,13 +223,15 @@ def _human_labels(
     real: Sequence[Dialogue],
     jsd_rng: np.random.Generator,
     transfer_rng: np.random.Generator,
+    floor_rng: np.random.Generator,
     *,
     seed: int,
     n_boot: int,
 ) -> dict[str, Any]:
     """The figures that need the real turns' human intent labels (empty when unlabelled):
-    the latent-vs-human intent mix and the sim -> real transfer, with intervals (transfer
-    resamples real dialogues; see :mod:`simworld.metrics.transfer`)."""
+    the latent-vs-human intent mix with its floor (the human labels of two random halves of
+    the labelled dialogues) and the sim -> real transfer, with intervals (transfer resamples
+    real dialogues; see :mod:`simworld.metrics.transfer`)."""
     real_turns = [t for d in real for t in d.user_turns]
     gold = [g for g in (gold_label(t.intents) for t in real_turns) if g]
     if not gold:
@@ -235,6 +242,16 @@ def _human_labels(
         sim_labels, gold, jsd_rng, n_boot=n_boot
     )
     out["realism.intent_tv_labels"] = _tv(sim_labels, gold)
+    per_dialogue = [
+        [g for g in (gold_label(t.intents) for t in d.user_turns) if g] for d in real
+    ]
+    per_dialogue = [labels for labels in per_dialogue if labels]
+    if len(per_dialogue) >= 2:
+        half_a, half_b = split_halves(per_dialogue, floor_rng)
+        gold_a = [g for labels in half_a for g in labels]
+        gold_b = [g for labels in half_b for g in labels]
+        out["realism.intent_jsd_labels_floor"] = jsd(distribution(gold_a), distribution(gold_b))
+        out["realism.intent_tv_labels_floor"] = _tv(gold_a, gold_b)
     tr = intent_transfer(
         [t for t, _ in labelled],
         sim_labels,

@@ -186,3 +186,12 @@ def test_compare_table_wraps_an_overlong_name_instead_of_cutting_it() -> None:
     end = next(i for i, line in enumerate(lines) if "transfer.n_test" in line)
     assert "".join(line.split()[0] for line in lines[start:end]) == name
     assert "0.250–0.750" in lines[start] and "0.500" in lines[start]
+
+
+def test_human_label_mix_has_a_floor_from_two_halves_of_the_real_dialogues(
+    result: dict[str, Any],
+) -> None:
+    floor = result["realism.intent_jsd_labels_floor"]
+    assert 0.0 <= floor <= result["realism.intent_tv_labels_floor"] <= 1.0
+    # the synthetic real set draws its labels from one mix: its two halves are close
+    assert floor < 0.1
