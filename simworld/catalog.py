@@ -6,7 +6,8 @@ CSV format (header required; extra columns are ignored)::
     m1,Toy Story,1995,Adventure|Animation|Children|Comedy|Fantasy,pixar|fun,215
 
 ``genres`` and ``tags`` are ``|``-separated (may be empty); ``year`` may be empty;
-``popularity`` is a non-negative number (the bundled file uses MovieLens rating counts).
+``popularity`` is a non-negative number (the bundled file: MovieLens ratings per exposure,
+i.e. attention in 2018; see ``CATALOG_NOTICE.md``).
 The bundled file is built by ``tools/build_catalog.py``; see ``simworld/data/CATALOG_NOTICE.md``.
 
 Besides lookup, the catalog finds the films a piece of chat mentions

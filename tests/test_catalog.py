@@ -43,7 +43,7 @@ def _write(path: Path, text: str) -> Path:
 
 # -- the bundled catalog -------------------------------------------------------------------
 def test_bundled_catalog_loads_with_sane_sizes(cat: Catalog) -> None:
-    assert 1500 <= len(cat) <= 2500
+    assert 2500 <= len(cat) <= 3500
     assert set(cat.genres) == MOVIELENS_GENRES
     assert cat.genre_matrix.shape == (len(cat), len(MOVIELENS_GENRES))
     assert cat.genre_matrix.sum(axis=0).min() >= 20  # every genre keeps at least 20 films
@@ -61,7 +61,23 @@ def test_bundled_rows_have_titles_unique_ids_and_order(cat: Catalog) -> None:
     keys = [(-it.popularity, int(it.item_id)) for it in cat]
     assert keys == sorted(keys)
     header = BUNDLED.read_text(encoding="utf-8").splitlines()[0]
-    assert header == HEADER + ",mean_rating"
+    assert header == HEADER + ",mean_rating,ratings"
+
+
+def test_bundled_popularity_is_attention_in_2018_not_cumulative_ratings(cat: Catalog) -> None:
+    """Popularity is the rating count scaled to the whole 1996-2018 rating period, so a
+    film from before 1996 keeps its count and recent films compete with old ones."""
+    with BUNDLED.open(newline="", encoding="utf-8") as fh:
+        rows = {r["item_id"]: r for r in csv.DictReader(fh)}
+    gump = rows["356"]  # Forrest Gump (1994): exposed the whole period
+    assert float(gump["popularity"]) == int(gump["ratings"]) == 329
+    logan = rows["168252"]  # Logan (2017): 25 ratings in about 1.2 of 22.5 years
+    assert int(logan["ratings"]) == 25 and 400 < float(logan["popularity"]) < 500
+    assert all(float(r["popularity"]) >= int(r["ratings"]) >= 3 for r in rows.values())
+    recent = [it for it in cat if it.year is not None and it.year >= 2016]
+    assert len(recent) >= 100  # the plain count kept 32
+    top100_years = [it.year for it in cat.items[:100] if it.year is not None]
+    assert sum(y >= 2010 for y in top100_years) >= 20
 
 
 def test_bundled_titles_read_as_people_write_them(cat: Catalog) -> None:
@@ -187,7 +203,10 @@ def test_normalize_folds_case_accents_apostrophes_and_ampersand() -> None:
             ["The Shawshank Redemption", "Heat", "Big"],
         ),
         ("1. Up\n2. Heat\n3. Big", ["Up", "Heat", "Big"]),
-        ("we could rewatch star wars", ["Star Wars: Episode IV - A New Hope"]),
+        # A bare franchise name is its most popular film in 2018 (popularity is attention
+        # then, not cumulative ratings); a year picks another one.
+        ("we could rewatch star wars", ["Star Wars: Episode VII - The Force Awakens"]),
+        ("we could rewatch star wars (1977)", ["Star Wars: Episode IV - A New Hope"]),
         ("I loved Heat's ending", ["Heat"]),
         ("we liked *up* and 'taken'", ["Up", "Taken"]),
         ("@Taken was good", ["Taken"]),
@@ -305,6 +324,59 @@ def test_build_clean_tag_skips_junk() -> None:
     assert [clean(t) for t in ("1984", "In Netflix queue", "R:violence", "a|b", "x" * 31)] == [
         None
     ] * 5
+
+
+def test_build_exposure_and_popularity() -> None:
+    build = _build_module()
+    first, last = 2000.0, 2020.0
+    assert build.exposure(1990, first, last) == build.exposure(None, first, last) == 1.0
+    assert build.exposure(2009, first, last) == pytest.approx(10.5 / 20)
+    assert build.exposure(2020, first, last) == pytest.approx(1 / 20)  # at least a year
+    assert build.popularity(40, 1990, first, last) == 40.0
+    assert build.popularity(21, 2009, first, last) == 40.0  # same rate as the 1990 film
+
+
+def _mini_movielens(root: Path) -> Path:
+    """A three-year MovieLens-shaped directory: ratings from 2000.0 to 2003.0."""
+    y2000, year = 946_684_800, int(365.25 * 24 * 3600)
+    movies = [
+        "movieId,title,genres",
+        "1,Old Hit (1990),Drama",  # 10 ratings over 3 years: kept at 10
+        "2,Old Flop (1991),Drama",  # 9: dropped
+        "3,New Hit (2002),Drama",  # 4 ratings in 1 year: popularity 12, kept
+        '4,"Newest, The (2003)",Drama',  # 3 ratings, exposure counted as 1 year: 9, dropped
+    ]
+    counts = {1: 10, 2: 9, 3: 4, 4: 3}
+    ratings = ["userId,movieId,rating,timestamp"]
+    for movie, n in counts.items():
+        stamp = y2000 if movie < 3 else y2000 + 2 * year
+        ratings += [f"{u},{movie},4.0,{stamp}" for u in range(n)]
+    ratings.append(f"99,1,4.0,{y2000 + 3 * year}")  # the last rating: 2003.0
+    root.mkdir()
+    (root / "movies.csv").write_text("\n".join(movies) + "\n", encoding="utf-8")
+    (root / "ratings.csv").write_text("\n".join(ratings) + "\n", encoding="utf-8")
+    (root / "tags.csv").write_text("userId,movieId,tag,timestamp\n", encoding="utf-8")
+    return root
+
+
+def test_build_keeps_recent_films_by_their_rate(tmp_path: Path) -> None:
+    build = _build_module()
+    rows = build.build(_mini_movielens(tmp_path / "ml"))
+    got = [(r.movie.title, r.n_ratings, r.popularity) for r in rows]
+    assert got[0] == ("New Hit", 4, 12.0)
+    assert got[1] == ("Old Hit", 11, 11.0)
+    # Drama is topped up to MIN_PER_GENRE with the rest, most popular first.
+    assert [g[0] for g in got[2:]] == ["Old Flop", "The Newest"]
+
+
+def test_build_needs_rating_timestamps(tmp_path: Path) -> None:
+    root = _mini_movielens(tmp_path / "ml")
+    ratings = root / "ratings.csv"
+    ratings.write_text("userId,movieId,rating\n1,1,4.0\n", encoding="utf-8")
+    build = _build_module()
+    with pytest.raises(build.BuildError) as err:
+        build.build(root)
+    assert str(err.value) == f"{ratings}:1: missing column(s) timestamp"
 
 
 def test_build_reports_a_missing_input(tmp_path: Path) -> None:

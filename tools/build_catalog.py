@@ -17,13 +17,27 @@ What it derives, per movie (see simworld/data/CATALOG_NOTICE.md for the licence)
 * ``genres``: MovieLens genres, ``|``-separated, without "(no genres listed)".
 * ``tags``: up to :data:`MAX_TAGS` tags, lower-cased, most users first, skipping junk
   (numbers, long sentences, personal-list and MPAA-certificate tags, profanity).
-* ``popularity``: the number of ratings; ``mean_rating``: their mean, 2 decimals.
+* ``popularity``: the attention a film had when the data were collected (2018), as a rating
+  count over the whole rating period: its ratings divided by its *exposure* (the share of
+  the period it could be rated), 1 decimal. See :func:`exposure`.
+* ``mean_rating``: the mean of its ratings, 2 decimals; ``ratings``: their number.
 
-Which movies: those with at least :data:`MIN_RATINGS` ratings (about 2,300 of 9,742), then,
-for any genre left with fewer than :data:`MIN_PER_GENRE` movies, its most-rated other movies
-until it has that many, so every MovieLens genre stays represented. Rows are sorted by
-popularity (descending), then by numeric movieId. The output is byte-for-byte deterministic
-(UTF-8, ``\\n`` line ends).
+Why not the plain rating count: ratings pile up over the years after release, so a 2017
+film had a year to collect what a 1994 film collected over the 22 years of the data set,
+and the recent films a 2018 audience talks about looked obscure (32 films from 2016 on).
+
+Exposure: MovieLens ratings run from the first to the last timestamp in ``ratings.csv``
+(March 1996 to September 2018). A film counts as released in the middle of its year; its
+exposure is the time from then (or from the first rating, if later) to the last rating,
+at least :data:`MIN_EXPOSURE_YEARS`, as a share of the whole period. Films from before
+1996 and films without a year have exposure 1, so their popularity is their rating count.
+
+Which movies: those whose popularity is at least :data:`MIN_RATINGS` and that have at least
+:data:`MIN_RAW_RATINGS` ratings (about 3,000 of 9,742: for old films the same threshold of
+10 ratings as a plain count; a 2017 film needs 3), then, for any genre left with fewer than
+:data:`MIN_PER_GENRE` movies, its most popular other movies until it has that many, so
+every MovieLens genre stays represented. Rows are sorted by popularity (descending), then
+by numeric movieId. The output is byte-for-byte deterministic (UTF-8, ``\\n`` line ends).
 """
 
 from __future__ import annotations
@@ -42,12 +56,20 @@ DEFAULT_MOVIELENS = REPO_ROOT.parent / "shared" / "data" / "movielens" / "ml-lat
 DEFAULT_OUT = REPO_ROOT / "simworld" / "data" / "catalog.csv"
 
 MIN_RATINGS = 10
-"""A movie is kept when at least this many MovieLens users rated it."""
+"""A movie is kept when its popularity (ratings over exposure) is at least this."""
+MIN_RAW_RATINGS = 3
+"""...and when at least this many MovieLens users rated it, whatever its exposure."""
+MIN_EXPOSURE_YEARS = 1.0
+"""A film's exposure is never counted as shorter than this, so a film from the last months
+of the data is not scaled up from a handful of ratings by a factor of 100."""
 MIN_PER_GENRE = 20
-"""Every genre keeps at least this many movies (topped up by rating count)."""
+"""Every genre keeps at least this many movies (topped up by popularity)."""
 MAX_TAGS = 5
 MAX_TAG_CHARS = 30
-HEADER = ("item_id", "title", "year", "genres", "tags", "popularity", "mean_rating")
+HEADER = (
+    "item_id", "title", "year", "genres", "tags", "popularity", "mean_rating", "ratings"
+)  # fmt: skip
+SECONDS_PER_YEAR = 365.25 * 24 * 3600
 NO_GENRES = "(no genres listed)"
 
 ARTICLES = (
@@ -87,11 +109,24 @@ class Movie:
 
 
 @dataclass(frozen=True, slots=True)
+class Ratings:
+    """What ``ratings.csv`` says per movie, and the period its ratings span."""
+
+    counts: Counter[int]
+    means: dict[int, float]
+    first: float
+    """Time of the first rating, in (fractional) years since 1970 + 1970: 1996.24."""
+    last: float
+    """Time of the last rating, the same way: 2018.73."""
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     movie: Movie
     tags: tuple[str, ...]
     n_ratings: int
     mean_rating: float
+    popularity: float
 
     def cells(self) -> list[str]:
         m = self.movie
@@ -101,8 +136,9 @@ class Row:
             "" if m.year is None else str(m.year),
             "|".join(m.genres),
             "|".join(self.tags),
-            str(self.n_ratings),
+            f"{self.popularity:.1f}",
             f"{self.mean_rating:.2f}",
+            str(self.n_ratings),
         ]
 
 
@@ -191,10 +227,11 @@ def read_movies(path: Path) -> dict[int, Movie]:
     return movies
 
 
-def read_ratings(path: Path) -> tuple[Counter[int], dict[int, float]]:
+def read_ratings(path: Path) -> Ratings:
     counts: Counter[int] = Counter()
     sums: dict[int, float] = defaultdict(float)
-    for line, row in _rows(path, ("userId", "movieId", "rating")):
+    first, last = float("inf"), float("-inf")
+    for line, row in _rows(path, ("userId", "movieId", "rating", "timestamp")):
         movie_id = _int(path, line, "movieId", row["movieId"])
         try:
             rating = float(row["rating"] or "")
@@ -202,10 +239,14 @@ def read_ratings(path: Path) -> tuple[Counter[int], dict[int, float]]:
             raise BuildError(
                 f"{path}:{line}: rating: expected a number, got {row['rating']!r}"
             ) from None
+        stamp = _int(path, line, "timestamp", row["timestamp"])
+        first, last = min(first, stamp), max(last, stamp)
         counts[movie_id] += 1
         sums[movie_id] += rating
+    if not counts:
+        raise BuildError(f"{path}: no ratings")
     means = {m: sums[m] / counts[m] for m in counts}
-    return counts, means
+    return Ratings(counts, means, 1970 + first / SECONDS_PER_YEAR, 1970 + last / SECONDS_PER_YEAR)
 
 
 def read_tags(path: Path) -> dict[int, tuple[str, ...]]:
@@ -218,11 +259,41 @@ def read_tags(path: Path) -> dict[int, tuple[str, ...]]:
     return {m: top_tags(t) for m, t in users.items()}
 
 
+# -- popularity ----------------------------------------------------------------------------
+def exposure(year: int | None, first: float, last: float) -> float:
+    """The share of the rating period ``first``..``last`` in which a film could be rated.
+
+    A film counts as released in the middle of ``year``; films from before the period and
+    films without a year have the whole period (1). Never less than MIN_EXPOSURE_YEARS.
+
+    >>> exposure(1994, 1996.2, 2018.7), exposure(None, 1996.2, 2018.7)
+    (1.0, 1.0)
+    >>> round(exposure(2017, 1996.2, 2018.7), 3)  # 1.2 of 22.5 years
+    0.053
+    >>> round(exposure(2018, 1996.2, 2018.7), 3)  # 0.2 years, counted as 1
+    0.044
+    """
+    span = last - first
+    if year is None or span <= 0:
+        return 1.0
+    years = last - max(year + 0.5, first)
+    return min(1.0, max(years, MIN_EXPOSURE_YEARS) / span)
+
+
+def popularity(n_ratings: int, year: int | None, first: float, last: float) -> float:
+    """Ratings scaled to the whole rating period (1 decimal): attention at collection time.
+
+    >>> popularity(329, 1994, 1996.2, 2018.7), popularity(27, 2017, 1996.2, 2018.7)
+    (329.0, 506.2)
+    """
+    return round(n_ratings / exposure(year, first, last), 1)
+
+
 # -- selection -----------------------------------------------------------------------------
-def select(movies: dict[int, Movie], counts: Counter[int]) -> list[int]:
+def select(movies: dict[int, Movie], counts: Counter[int], pop: dict[int, float]) -> list[int]:
     """Movie ids to keep: popular ones, topped up so each genre has MIN_PER_GENRE movies."""
-    kept = {m for m in movies if counts[m] >= MIN_RATINGS}
-    by_popularity = sorted(movies, key=lambda m: (-counts[m], m))
+    kept = {m for m in movies if pop[m] >= MIN_RATINGS and counts[m] >= MIN_RAW_RATINGS}
+    by_popularity = sorted(movies, key=lambda m: (-pop[m], m))
     for genre in sorted({g for mv in movies.values() for g in mv.genres}):
         have = sum(1 for m in kept if genre in movies[m].genres)
         for m in by_popularity:
@@ -231,15 +302,22 @@ def select(movies: dict[int, Movie], counts: Counter[int]) -> list[int]:
             if m not in kept and genre in movies[m].genres and counts[m] > 0:
                 kept.add(m)
                 have += 1
-    return sorted(kept, key=lambda m: (-counts[m], m))
+    return sorted(kept, key=lambda m: (-pop[m], m))
 
 
 def build(movielens: Path) -> list[Row]:
     """The catalog rows derived from a MovieLens directory."""
     movies = read_movies(movielens / "movies.csv")
-    counts, means = read_ratings(movielens / "ratings.csv")
+    ratings = read_ratings(movielens / "ratings.csv")
     tags = read_tags(movielens / "tags.csv")
-    return [Row(movies[m], tags.get(m, ()), counts[m], means[m]) for m in select(movies, counts)]
+    counts = ratings.counts
+    pop = {
+        m: popularity(counts[m], mv.year, ratings.first, ratings.last) for m, mv in movies.items()
+    }
+    return [
+        Row(movies[m], tags.get(m, ()), counts[m], ratings.means[m], pop[m])
+        for m in select(movies, counts, pop)
+    ]
 
 
 def write(rows: Iterable[Row], out: Path) -> int:
