@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -47,21 +47,28 @@ PERSONA_ATTRIBUTES = (
 )
 
 
+def _labelled_turns(
+    turns: Sequence[Mapping[str, Any]], sessions: Mapping[str, Mapping[str, Any]]
+) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """(session row, intent) of every turn that has an intent and a known session."""
+    for row in turns:
+        intent = row.get("intent")
+        session = sessions.get(str(row.get("session_id")))
+        if intent and session is not None:
+            yield session, str(intent)
+
+
 def grid_counts(
     turns: Sequence[Mapping[str, Any]], sessions: Mapping[str, Mapping[str, Any]]
 ) -> Counter[Cell]:
     """Turn counts per (age_band, trait, level, intent) cell."""
     counts: Counter[Cell] = Counter()
-    for row in turns:
-        intent = row.get("intent")
-        session = sessions.get(str(row.get("session_id")))
-        if not intent or session is None:
-            continue
+    for session, intent in _labelled_turns(turns, sessions):
         age = str(session.get("persona_age_band") or "?")
         for trait in TRAIT_LEVELS:
             level = session.get(f"trait_{trait}")
             if level is not None:
-                counts[(age, trait, str(level), str(intent))] += 1
+                counts[(age, trait, str(level), intent)] += 1
     return counts
 
 
@@ -142,14 +149,10 @@ def persona_intent_grid(
     intents over the personas it sampled (their spread is ``population.sampling``'s job).
     """
     counts: Counter[PersonaCell] = Counter()
-    for row in turns:
-        intent = row.get("intent")
-        session = sessions.get(str(row.get("session_id")))
-        if not intent or session is None:
-            continue
+    for session, intent in _labelled_turns(turns, sessions):
         for attr in PERSONA_ATTRIBUTES:
             for value in _values(session.get(attr)):
-                counts[(attr, value, str(intent))] += 1
+                counts[(attr, value, intent)] += 1
     values = {
         (attr, v)
         for s in sessions.values()
