@@ -21,7 +21,7 @@ import argparse
 import itertools
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,31 +36,21 @@ from _shared_data import (
     write_json,
 )
 
+from simworld.calibration.chain import (
+    ALPHA,
+    GROUP_PRIORITY,
+    action_group,
+    round_distribution,
+    summary,
+)
 from simworld.errors import DataError, SimworldError
 from simworld.latents.intents import CLOSE
 
-ALPHA = 0.5
-DECIMALS = 4
 OUT_PATH = Path(__file__).resolve().parents[1] / "simworld" / "data" / "intent_policy_iard.json"
 
-# Recommender action -> context group; an utterance with several actions takes the group
-# that comes first in GROUP_PRIORITY. Anything not listed is OTHER.
-ACTION_GROUPS: dict[str, str] = {
-    "REC-S": "REC",
-    "REC-E": "REC",
-    "REQ": "QUESTION",
-    "CLQ": "QUESTION",
-    "EXP-I": "EXPLAIN",
-    "EXP-P": "EXPLAIN",
-    "EXP-S": "EXPLAIN",
-}
-GROUP_PRIORITY: tuple[str, ...] = ("REC", "QUESTION", "EXPLAIN", "OTHER")
-
-
-def action_group(labels: Iterable[str]) -> str:
-    """The highest-priority context group among a recommender utterance's actions."""
-    groups = {ACTION_GROUPS.get(label, "OTHER") for label in labels}
-    return next((g for g in GROUP_PRIORITY if g in groups), "OTHER")
+# Recommender action -> context group (an utterance with several actions takes the group
+# that comes first in GROUP_PRIORITY; anything not listed is OTHER): shared with
+# ``simworld calibrate`` (simworld.calibration.chain), so both read IARD the same way.
 
 
 def to_distribution(counts: Mapping[str, int], alpha: float = ALPHA) -> dict[str, float]:
@@ -69,36 +59,9 @@ def to_distribution(counts: Mapping[str, int], alpha: float = ALPHA) -> dict[str
     return round_distribution(dict(zip(INTENTS, raw / raw.sum(), strict=True)))
 
 
-def round_distribution(probs: Mapping[str, float], decimals: int = DECIMALS) -> dict[str, float]:
-    """Round to ``decimals`` by largest remainder, so the rounded values sum to exactly 1.
-
-    Ties in the remainder go to the intent that comes first in ``probs``; deterministic.
-    """
-    scale = 10**decimals
-    keys = list(probs)
-    exact = np.array([probs[k] * scale for k in keys], dtype=float)
-    units = np.floor(exact + 1e-9).astype(int)
-    missing = scale - int(units.sum())
-    order = sorted(range(len(keys)), key=lambda i: (-(exact[i] - units[i]), i))
-    for i in order[: max(missing, 0)]:
-        units[i] += 1
-    return {k: int(u) / scale for k, u in zip(keys, units, strict=True)}
-
-
 def absorbing_row(state: str) -> dict[str, float]:
     """A row that stays in ``state`` for ever."""
     return {c: (1.0 if c == state else 0.0) for c in INTENTS}
-
-
-def summary(values: Sequence[int]) -> dict[str, float]:
-    """Mean, median, 10th and 90th percentile (numpy's linear interpolation)."""
-    arr = np.asarray(values, dtype=float)
-    return {
-        "mean": round(float(arr.mean()), DECIMALS),
-        "median": round(float(np.median(arr)), DECIMALS),
-        "p10": round(float(np.quantile(arr, 0.1)), DECIMALS),
-        "p90": round(float(np.quantile(arr, 0.9)), DECIMALS),
-    }
 
 
 def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
@@ -164,7 +127,7 @@ def _after_action_pairs(
     last_group: str | None = None
     for u in utterances:
         if u.role == "recommender":
-            last_group = action_group(u.labels)
+            last_group = action_group(u.labels) or "OTHER"
         elif last_group is not None:
             pairs.append((last_group, primary_at[u.pos]))
     return pairs

@@ -45,6 +45,13 @@ ACTION_GROUPS: dict[str, str] = {
 GROUP_PRIORITY: tuple[str, ...] = ("REC", "QUESTION", "EXPLAIN", "OTHER")
 
 
+def action_group(labels: Iterable[str]) -> str | None:
+    """The highest-priority context group among a recommender turn's action labels
+    (``REC`` > ``QUESTION`` > ``EXPLAIN`` > ``OTHER``); None for a turn with no labels."""
+    groups = {ACTION_GROUPS.get(lab, "OTHER") for lab in labels}
+    return next((g for g in GROUP_PRIORITY if g in groups), None)
+
+
 def primary_intent(labels: Iterable[str]) -> str:
     """The first label of the taxonomy other than OTH, else OTH (unknown labels ignored)."""
     known = [lab for lab in labels if lab in DEFAULT_INTENTS]
@@ -106,8 +113,7 @@ def action_pairs(
         k = 0
         for turn in d.turns:
             if turn.speaker == "system":
-                groups = {ACTION_GROUPS.get(lab, "OTHER") for lab in turn.intents}
-                group = next((g for g in GROUP_PRIORITY if g in groups), None)
+                group = action_group(turn.intents)
             else:
                 if group is not None and k < len(seq):
                     pairs.append((group, seq[k]))
@@ -156,7 +162,7 @@ def estimate_chain(
         "n_user_turns": int(sum(lengths)),
         "primary_counts": {c: primary.get(c, 0) for c in codes},
         "transition_counts": {c: {d: pair_counts[c].get(d, 0) for d in codes} for c in codes},
-        "turns_per_dialogue": _summary(lengths),
+        "turns_per_dialogue": summary(lengths),
     }
     if pairs:
         table["after_action"] = {g: _smoothed(after[g], codes, alpha) for g in GROUP_PRIORITY}
@@ -186,7 +192,8 @@ def round_distribution(probs: Mapping[str, float], decimals: int = DECIMALS) -> 
     return {k: int(u) / scale for k, u in zip(keys, units, strict=True)}
 
 
-def _summary(values: Sequence[int]) -> dict[str, float]:
+def summary(values: Sequence[int]) -> dict[str, float]:
+    """Mean, median, 10th and 90th percentile (numpy's linear interpolation); {} if empty."""
     if not values:
         return {}
     arr = np.asarray(values, dtype=float)
