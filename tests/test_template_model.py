@@ -20,11 +20,14 @@ from simworld.users.base import Exchange, TurnContext, UserModel
 from simworld.users.goal import FACET_KINDS, Facet, Goal, GoalState, Slots
 from simworld.users.models.template import TemplateUserModel, drop_clauses, names_title
 from simworld.users.style import (
+    TITLE_END_BARE_RATE,
+    TITLE_SPACE_BEFORE_MARK_RATE,
     add_typo,
     apply_style,
     expand_contractions,
     loosen_commas,
     target_words,
+    title_punctuation,
 )
 
 ITEMS = (
@@ -433,7 +436,28 @@ def test_all_lower_and_punctuation_rates() -> None:
     assert not any(t.endswith((".", "!")) and not t.endswith("...") for t in texts)
     loud = Style(exclaim_rate=1.0, filler_rate=0.0)
     texts = [MODEL.draft(make_ctx("ACC", style=loud, seed=rng)) for _ in range(100)]
-    assert all(t.endswith(("!", "?")) for t in texts)
+    # a turn that closes on a title with its year mostly loses its mark (title_punctuation)
+    assert all(t.endswith(("!", "?")) or re.search(r"\(\d{4}\)$", t) for t in texts)
+    assert sum(t.endswith(("!", "?")) for t in texts) > 50
+
+
+def test_title_punctuation_follows_the_measured_rates() -> None:
+    rng = np.random.default_rng(0)
+    closing = [title_punctuation("I'll watch Heat (1995)!", rng) for _ in range(2000)]
+    bare = sum(t.endswith("(1995)") for t in closing) / len(closing)
+    assert bare == pytest.approx(TITLE_END_BARE_RATE, abs=0.03)
+    marked = [t for t in closing if not t.endswith("(1995)")]
+    spaced = sum(t.endswith("(1995) !") for t in marked) / len(marked)
+    assert spaced == pytest.approx(TITLE_SPACE_BEFORE_MARK_RATE, abs=0.07)
+    inner = [title_punctuation("Heat (1995), Alien (1979).", rng) for _ in range(2000)]
+    assert all(t.startswith(("Heat (1995), ", "Heat (1995) , ")) for t in inner)
+    assert sum(t.startswith("Heat (1995) ,") for t in inner) / len(inner) == pytest.approx(
+        TITLE_SPACE_BEFORE_MARK_RATE, abs=0.03
+    )
+    # text without a title with its year is left alone, and draws nothing
+    state = rng.bit_generator.state
+    assert title_punctuation("I liked Heat, thanks.", rng) == "I liked Heat, thanks."
+    assert rng.bit_generator.state == state
 
 
 def test_typos_never_land_inside_a_title() -> None:
