@@ -39,7 +39,8 @@ SEE: dict[str, tuple[str, ...]] = {
         "@pos (oh|ooh) I love {item}[! {opinion}]",
         "@neg (ugh|meh), (I've|I have) seen {item}[, {opinion}]",
         "@polite (thanks, but|oh,) I've already seen {item}[, {opinion}]",
-        "{item} (I saw|I've watched) (already|before)[, (it was|it's) a (good|fun|decent) one]",
+        "{item_title} (I saw|I've watched) (already|before)[, (it was|it's) a "
+        "(good|fun|decent) one]",
         "(I think|pretty sure) I('ve| have) seen {item}[ but (it was a while ago|I do not remember "
         "it)]",
         "(yep|yup), seen {item}[. {opinion}]",
