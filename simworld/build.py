@@ -25,7 +25,6 @@ import numpy as np
 from simworld.catalog import Catalog
 from simworld.crs.client import CRSClient
 from simworld.errors import ConfigError, DataError
-from simworld.latents.intents import DEFAULT_INTENTS
 from simworld.latents.persona import TRAIT_LEVELS, Persona, Style, Traits
 from simworld.latents.policy import IntentPolicy, make_policy
 from simworld.latents.sampling import (
@@ -293,11 +292,11 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
     if cfg.kind == "template":
         # The phrase bank compresses lengths towards its phrases' natural size; this gain
         # (measured: docs/calibration.md, "Template length gain") restores the real mean.
-        gain = math.log(TEMPLATE_LENGTH_GAIN)
-        codes = dict.fromkeys([*DEFAULT_INTENTS, *cfg.phrases])  # a custom intent gets the gain
-        tshift = {c: (shift or {}).get(c, 0.0) + gain for c in codes}
         return TemplateUserModel(
-            intent_length_shift=tshift, phrases=cfg.phrases, phrases_mode=cfg.phrases_mode
+            intent_length_shift=shift,
+            length_gain=TEMPLATE_LENGTH_GAIN,
+            phrases=cfg.phrases,
+            phrases_mode=cfg.phrases_mode,
         )
     common: dict[str, Any] = {
         "temperature": cfg.temperature,

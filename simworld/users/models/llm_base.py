@@ -51,15 +51,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from simworld.errors import ConfigError, EndpointError
-from simworld.latents.intents import DEFAULT_INTENTS, FACET_INTENTS
+from simworld.latents.intents import FACET_INTENTS
 from simworld.latents.persona import Style
 from simworld.users.base import TurnContext, Utterance
 from simworld.users.models import guards
-from simworld.users.models.llm_prompt import LAYOUTS, MODES, Prompt, render
+from simworld.users.models.llm_prompt import LAYOUTS, MODES, Prompt, describes, render
 from simworld.users.models.template import TemplateUserModel
 from simworld.users.style import apply_style, target_words
-
-_KNOWN = frozenset([*DEFAULT_INTENTS, "CLOSE"])
 
 # Draft mode: share of the draft's content words a rewrite must keep (else ``drift``).
 DRIFT_MIN = 0.3
@@ -171,11 +169,10 @@ class LLMUserModel(ABC):
                 "a number > 0", draft_length_gain, field="user_model.draft_length_gain"
             )
         self.draft_length_gain = float(draft_length_gain)
-        gain = math.log(self.draft_length_gain)
         # Drafts come from the same phrases as the template model, the scenario's included.
-        codes = dict.fromkeys([*DEFAULT_INTENTS, *(phrases or {})])
         self._template = TemplateUserModel(
-            {c: self.intent_length_shift.get(c, 0.0) + gain for c in codes},
+            self.intent_length_shift,
+            length_gain=self.draft_length_gain,
             phrases=phrases,
             phrases_mode=phrases_mode,
         )
@@ -241,7 +238,7 @@ class LLMUserModel(ABC):
             layout=self.layout,
             # An intent of the scenario's own taxonomy has no instruction text: its draft,
             # written from the scenario's phrases, says what the turn is for, in free mode too.
-            draft=draft if self.mode == "draft" or ctx.intent not in _KNOWN else None,
+            draft=draft if self.mode == "draft" or not describes(ctx.intent) else None,
             max_history=self.max_history,
         )
 

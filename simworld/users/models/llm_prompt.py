@@ -149,6 +149,12 @@ def standing_instructions(ctx: TurnContext) -> str:
 # -- the turn latent -------------------------------------------------------------------
 
 
+def describes(intent: str) -> bool:
+    """Whether :func:`turn_instruction` has words for ``intent`` (the bundled taxonomy); an
+    intent of a scenario's own taxonomy has none, so its draft must say what it is for."""
+    return intent == "CLOSE" or intent in _INTENT_TEXT or intent in _DESCRIPTIONS
+
+
 def turn_instruction(ctx: TurnContext, target_words: int, draft: str | None = None) -> str:
     """What this turn must say (intent + slots) and how long it should be."""
     slots = ctx.slots

@@ -100,7 +100,9 @@ class TemplateUserModel:
     """Renders user turns from the phrase bank; no network, no model weights.
 
     ``intent_length_shift`` adds a log-space shift per intent to the style's ``words_mu``
-    (the lead measures it from real per-intent turn lengths); ``candidates`` is how many
+    (the lead measures it from real per-intent turn lengths); ``length_gain`` multiplies
+    every intent's target length (the builder's ``TEMPLATE_LENGTH_GAIN``: the phrase bank
+    compresses lengths towards its phrases' natural size); ``candidates`` is how many
     renderings compete for the target length. ``phrases`` maps intents to extra phrases (the
     scenario's ``user_model.phrases``), which extend or replace the bank's (``phrases_mode``).
     An intent with neither falls back to the neutral-response phrases; a run checks first
@@ -114,6 +116,7 @@ class TemplateUserModel:
         intent_length_shift: Mapping[str, float] | None = None,
         *,
         candidates: int = 5,
+        length_gain: float = 1.0,
         phrases: Mapping[str, Sequence[str]] | None = None,
         phrases_mode: str = "extend",
     ) -> None:
@@ -129,18 +132,21 @@ class TemplateUserModel:
                 )
         if not isinstance(candidates, int) or candidates < 1:
             raise ConfigError.expected("an integer >= 1", candidates, field="candidates")
+        if not math.isfinite(length_gain) or length_gain <= 0:
+            raise ConfigError.expected("a number > 0", length_gain, field="length_gain")
         if phrases_mode not in PHRASE_MODES:
             raise ConfigError.expected(
                 " or ".join(PHRASE_MODES), phrases_mode, field="user_model.phrases_mode"
             )
         self.intent_length_shift: dict[str, float] = {k: float(v) for k, v in shifts.items()}
+        self.log_gain = math.log(length_gain)
         self.candidates = candidates
-        self.phrases = compile_phrases(phrases or {})
+        self.own_phrases = compile_phrases(phrases or {})
         self.replace = phrases_mode == "replace"
 
     def has_phrases(self, intent: str) -> bool:
         """Whether turns of ``intent`` have phrases of their own (bank or scenario)."""
-        return intent in self.phrases or intent in phrases.BANK
+        return intent in self.own_phrases or intent in phrases.BANK
 
     async def respond(self, ctx: TurnContext) -> Utterance:
         text, guards = self._write(ctx)
@@ -173,7 +179,7 @@ class TemplateUserModel:
 
     def _render(self, ctx: TurnContext) -> str:
         rng = ctx.rng
-        shift = self.intent_length_shift.get(ctx.intent, 0.0)
+        shift = self.intent_length_shift.get(ctx.intent, 0.0) + self.log_gain
         goal_words = target_words(ctx.style, ctx.traits.verbosity, shift, rng)
         turn = _TurnSlots(ctx)
         templates, weights = self._choices(ctx, turn)
@@ -196,7 +202,7 @@ class TemplateUserModel:
     def _choices(
         self, ctx: TurnContext, turn: _TurnSlots
     ) -> tuple[list[phrases.Template], np.ndarray]:
-        own = list(self.phrases.get(ctx.intent, ()))
+        own = list(self.own_phrases.get(ctx.intent, ()))
         if own and (self.replace or ctx.intent not in phrases.BANK):
             templates = own
         else:
