@@ -233,7 +233,12 @@ def _human_labels(
     the labelled dialogues) and the sim -> real transfer, with intervals (transfer resamples
     real dialogues; see :mod:`simworld.metrics.transfer`)."""
     real_turns = [t for d in real for t in d.user_turns]
-    gold = [g for g in (gold_label(t.intents) for t in real_turns) if g]
+    per_dialogue = [
+        labels
+        for d in real
+        if (labels := [g for g in (gold_label(t.intents) for t in d.user_turns) if g])
+    ]
+    gold = [g for labels in per_dialogue for g in labels]
     if not gold:
         return {}
     sim_labels = [lab for _, lab in labelled]
@@ -242,10 +247,6 @@ def _human_labels(
         sim_labels, gold, jsd_rng, n_boot=n_boot
     )
     out["realism.intent_tv_labels"] = _tv(sim_labels, gold)
-    per_dialogue = [
-        [g for g in (gold_label(t.intents) for t in d.user_turns) if g] for d in real
-    ]
-    per_dialogue = [labels for labels in per_dialogue if labels]
     if len(per_dialogue) >= 2:
         half_a, half_b = split_halves(per_dialogue, floor_rng)
         gold_a = [g for labels in half_a for g in labels]

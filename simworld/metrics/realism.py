@@ -9,10 +9,11 @@ label-distribution divergences.
 - :func:`intent_predictions`: an intent classifier trained on simulated turns (whose intent
   labels are known) labels both sets, so their intent mixes can be compared even when the
   real data has no labels. Simulated turns are labelled out-of-fold.
-- :func:`labels_jsd`: JSD between two label samples with a bootstrap interval;
-  :func:`sentiment_jsd` (VADER buckets) and :func:`topic_jsd` (genre mentions) apply it
-  to what turns say. ``jsd``, ``total_variation``, ``wasserstein_1d`` and ``bootstrap_ci``
-  (from :mod:`simworld.metrics.stats`) are re-exported here.
+- :func:`labels_jsd`: JSD between two label samples with a bootstrap interval, and
+  :func:`multilabel_jsd` for items with several labels each; :mod:`simworld.compare` applies
+  them to what turns say (VADER buckets and genre mentions from
+  :mod:`simworld.metrics.content`). ``jsd``, ``total_variation``, ``wasserstein_1d`` and
+  ``bootstrap_ci`` (from :mod:`simworld.metrics.stats`) are re-exported here.
 
 The *human floor* of each statistic is the same statistic between two random halves of the
 real dialogues (:func:`real_halves`): how far real data is from itself. A simulation cannot
@@ -28,7 +29,6 @@ from typing import Any
 import numpy as np
 
 from simworld.metrics.classify import text_classifier
-from simworld.metrics.content import GenreVocabulary, genre_mentions, sentiment_buckets
 from simworld.metrics.stats import (
     auc_from_scores,
     bootstrap_ci,
@@ -49,8 +49,6 @@ __all__ = [
     "labels_jsd",
     "multilabel_jsd",
     "real_halves",
-    "sentiment_jsd",
-    "topic_jsd",
     "total_variation",
     "wasserstein_1d",
 ]
@@ -196,23 +194,3 @@ def multilabel_jsd(
     if math.isnan(value):
         return math.nan, (math.nan, math.nan)
     return value, bootstrap_ci(stat, [a, b], rng=rng, n_boot=n_boot)
-
-
-def sentiment_jsd(
-    a: Sequence[str], b: Sequence[str], rng: np.random.Generator, *, n_boot: int = 200
-) -> tuple[float, tuple[float, float]]:
-    """JSD between the neg/neu/pos VADER mixes of two text sets (needs vaderSentiment)."""
-    return labels_jsd(sentiment_buckets(a), sentiment_buckets(b), rng, n_boot=n_boot)
-
-
-def topic_jsd(
-    a: Sequence[str],
-    b: Sequence[str],
-    rng: np.random.Generator,
-    *,
-    vocabulary: GenreVocabulary | None = None,
-    n_boot: int = 200,
-) -> tuple[float, tuple[float, float]]:
-    """JSD between the genre-mention mixes of two text sets (NaN if a side names none)."""
-    vocab = vocabulary if vocabulary is not None else GenreVocabulary()
-    return multilabel_jsd(genre_mentions(a, vocab), genre_mentions(b, vocab), rng, n_boot=n_boot)
