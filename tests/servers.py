@@ -249,21 +249,31 @@ def _app(srv: TestCRSServer) -> web.Application:
 
 
 @asynccontextmanager
-async def serve_test_crs() -> AsyncIterator[TestCRSServer]:
-    """Run the test server on 127.0.0.1 (free port) for the duration of the block."""
-    srv = TestCRSServer()
-    runner = web.AppRunner(_app(srv), access_log=None, shutdown_timeout=1.0)
+async def serve_app(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a free port) for the duration of the block; yields the
+    root URL (``http://127.0.0.1:PORT``). Every loopback test server goes through this."""
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     site = web.SockSite(runner, sock)
     await site.start()
-    srv.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        yield srv
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     finally:
-        srv.release.set()  # let hanging handlers finish so shutdown does not wait on them
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def serve_test_crs() -> AsyncIterator[TestCRSServer]:
+    """Run the test server on 127.0.0.1 (free port) for the duration of the block."""
+    srv = TestCRSServer()
+    async with serve_app(_app(srv)) as url:
+        srv.url = url
+        try:
+            yield srv
+        finally:
+            srv.release.set()  # let hanging handlers finish so shutdown does not wait on them
 
 
 def closed_port() -> int:

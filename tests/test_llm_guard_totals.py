@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 from llm_contexts import dialogue
 from llm_server import free_port
+from servers import serve_app
 
 from simworld.console import guards_line
 from simworld.engine.runner import run_scenario
@@ -63,15 +64,9 @@ async def script_server(*replies: str) -> AsyncIterator[ScriptServer]:
 
     app = web.Application()
     app.router.add_post("/v1/chat/completions", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    srv.url = f"http://127.0.0.1:{runner.addresses[0][1]}/v1"
-    try:
+    async with serve_app(app) as url:
+        srv.url = f"{url}/v1"
         yield srv
-    finally:
-        await runner.cleanup()
 
 
 # -- the counters ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ import pytest
 from aiohttp import web
 from llm_contexts import TARGET, dialogue
 from llm_server import KEY, KEY_ENV, LlamaServer, free_port
+from servers import serve_app
 
 from simworld.errors import ConfigError, EndpointError
 from simworld.users.base import UserModel
@@ -174,17 +175,12 @@ async def fault_server() -> AsyncIterator[FaultServer]:
 
     app = web.Application()
     app.router.add_post("/{mode}/v1/chat/completions", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    srv.url = f"http://127.0.0.1:{port}"
-    try:
-        yield srv
-    finally:
-        srv.release.set()
-        await runner.cleanup()
+    async with serve_app(app) as url:
+        srv.url = url
+        try:
+            yield srv
+        finally:
+            srv.release.set()
 
 
 def _model(srv: FaultServer, route: str, **kw: object) -> OpenAIUserModel:
