@@ -174,16 +174,21 @@ def test_smollm2_vendi() -> None:
     assert vendi_score(pairs, method="smollm2") < vendi_score(pairs)
 
 
-def test_report_cli_records_the_model_vendi(tmp_path: Path) -> None:
-    _need_smollm2()
-    run = make_run(tmp_path / "run", seed=1, n_sessions=12, n_agents=4)
-    proc = subprocess.run(
-        [sys.executable, "-m", "simworld.cli", "report", str(run), "--embedder", "smollm2"],
+def _report(run: Path, embedder: str) -> subprocess.CompletedProcess[str]:
+    """``simworld report RUN --embedder EMBEDDER`` in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "simworld.cli", "report", str(run), "--embedder", embedder],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
+
+
+def test_report_cli_records_the_model_vendi(tmp_path: Path) -> None:
+    _need_smollm2()
+    run = make_run(tmp_path / "run", seed=1, n_sessions=12, n_agents=4)
+    proc = _report(run, "smollm2")
     assert proc.returncode == 0, proc.stderr
     assert "Exception ignored" not in proc.stderr and "llama" not in proc.stderr
     assert "(smollm2 " in proc.stdout  # the summary line shows both scores
@@ -192,13 +197,7 @@ def test_report_cli_records_the_model_vendi(tmp_path: Path) -> None:
     assert 1.0 <= metrics["diversity.vendi_smollm2"] <= metrics["run.n_turns"]
     assert metrics["diversity.vendi"] > 1.0  # the LSA score is kept beside it
 
-    bad = subprocess.run(
-        [sys.executable, "-m", "simworld.cli", "report", str(run), "--embedder", "bert"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    bad = _report(run, "bert")
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert "embedder" in bad.stderr and "bert" in bad.stderr
