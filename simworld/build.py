@@ -226,10 +226,10 @@ def _genre_weights(catalog: Catalog, spec: Mapping[str, float] | str, field: str
     if not isinstance(spec, str):
         for g in spec:
             if g not in catalog.genres:
-                from simworld.scenario import _did_you_mean
+                from simworld.errors import did_you_mean
 
                 raise ConfigError(
-                    f"unknown genre {g!r} for this catalog{_did_you_mean(g, catalog.genres)}",
+                    f"unknown genre {g!r} for this catalog{did_you_mean(g, catalog.genres)}",
                     field=f"{field}.weights.{g}",
                 )
     w = genre_weights(catalog, spec)

@@ -17,6 +17,8 @@ never a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -74,3 +76,10 @@ class EndpointError(SimworldError):
         self.kind = kind
         self.status = status
         super().__init__(f"{url}: {message}")
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the option closest to ``word``, or ``""`` if none is
+    close: the suffix of every unknown-name error."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

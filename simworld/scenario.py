@@ -11,15 +11,11 @@ exports the JSON Schema for editors.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import types
-import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import annotated_types as at
 import yaml
 from pydantic import (
     AfterValidator,
@@ -31,7 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from simworld.errors import ConfigError
+from simworld.config_errors import format_errors
+from simworld.errors import ConfigError, did_you_mean
 from simworld.latents.persona import ERAS, TRAIT_LEVELS
 
 PosInt = Annotated[int, Field(gt=0)]
@@ -430,7 +427,7 @@ def validate_scenario(
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError("\n".join(_format_errors(exc, file))) from None
+        raise ConfigError("\n".join(format_errors(exc, file, Scenario))) from None
     _check_dists(scenario, file)
     return _resolve_calibration(scenario, file, base)
 
@@ -506,142 +503,7 @@ def _check_dists(s: Scenario, file: str) -> None:
                 if key not in allowed:
                     raise ConfigError(
                         f"unknown level {key!r}; allowed: {', '.join(allowed)}"
-                        + _did_you_mean(key, allowed),
+                        + did_you_mean(key, allowed),
                         file=file,
                         field=f"{fld}.{key}",
                     )
-
-
-# -- error formatting ------------------------------------------------------------------
-def _loc_str(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _did_you_mean(word: str, options: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _resolve(loc: tuple[int | str, ...]) -> tuple[Any, list[Any], type[BaseModel] | None]:
-    """Follow ``loc`` through the model tree: (annotation, constraints, parent model)."""
-    ann: Any = Scenario
-    meta: list[Any] = []
-    parent: type[BaseModel] | None = None
-    for part in loc:
-        ann, meta = _unwrap(ann, meta)
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            parent = ann
-            fld = ann.model_fields.get(str(part))
-            if fld is None:
-                return None, [], parent
-            ann, meta = fld.annotation, list(fld.metadata)
-            continue
-        origin = typing.get_origin(ann)
-        args = typing.get_args(ann)
-        if origin in (list, tuple) and args:
-            ann, meta = args[0], []
-        elif origin is dict and len(args) == 2:
-            ann, meta = args[1], []
-        else:
-            # unions: pick the first model/container member that can hold ``part``
-            members = [a for a in args if a is not type(None)]
-            if not members:
-                return None, [], parent
-            ann, meta = members[0], []
-    ann, meta = _unwrap(ann, meta)
-    return ann, meta, parent
-
-
-def _unwrap(ann: Any, meta: list[Any]) -> tuple[Any, list[Any]]:
-    while typing.get_origin(ann) is Annotated:
-        args = typing.get_args(ann)
-        ann = args[0]
-        for m in args[1:]:
-            meta = [*meta, *getattr(m, "metadata", [m])]
-    return ann, meta
-
-
-def _bounds(meta: list[Any]) -> str:
-    parts = []
-    for m in meta:
-        if isinstance(m, at.Gt):
-            parts.append(f"> {m.gt}")
-        elif isinstance(m, at.Ge):
-            parts.append(f">= {m.ge}")
-        elif isinstance(m, at.Lt):
-            parts.append(f"< {m.lt}")
-        elif isinstance(m, at.Le):
-            parts.append(f"<= {m.le}")
-    return " and ".join(parts)
-
-
-def _allowed(ann: Any, meta: list[Any]) -> str:
-    ann, meta = _unwrap(ann, meta)
-    bounds = _bounds(meta)
-    suffix = f" {bounds}" if bounds else ""
-    origin = typing.get_origin(ann)
-    args = typing.get_args(ann)
-    if origin is Literal:
-        return "one of " + ", ".join(json.dumps(a) for a in args)
-    if origin in (typing.Union, types.UnionType):
-        members = [a for a in args if a is not type(None)]
-        text = " or ".join(_allowed(a, meta) for a in members)
-        return text + (" or null" if len(members) < len(args) else "")
-    if ann is bool:
-        return "true or false"
-    if ann is int:
-        return "an integer" + suffix
-    if ann is float:
-        return "a number" + suffix
-    if ann is str:
-        return "a string"
-    if origin is list:
-        return "a list"
-    if origin is dict:
-        inner = _allowed(args[1], []) if len(args) == 2 else "values"
-        return f"a mapping of names to {inner.removeprefix('a ').removeprefix('an ')}s"
-    if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return "a mapping"
-    return "a valid value"
-
-
-def _format_errors(exc: ValidationError, file: str) -> list[str]:
-    lines: list[str] = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        etype = err["type"]
-        field = _loc_str(loc)
-        got = err.get("input")
-        if etype == "extra_forbidden":
-            owner = _resolve(loc[:-1])[0] if loc[:-1] else Scenario
-            parent = owner if isinstance(owner, type) and issubclass(owner, BaseModel) else None
-            options = list(parent.model_fields) if parent is not None else []
-            key = str(loc[-1])
-            msg = f"unknown key {key!r}" + _did_you_mean(key, options)
-            if parent is not None and not _did_you_mean(key, options):
-                msg += f"; allowed: {', '.join(options)}"
-            lines.append(str(ConfigError(msg, file=file, field=field)))
-        elif etype == "value_error":
-            reason = str(err.get("ctx", {}).get("error", err["msg"]))
-            lines.append(str(ConfigError(reason, file=file, field=field or None)))
-        elif etype == "missing":
-            lines.append(str(ConfigError("required field is missing", file=file, field=field)))
-        elif etype in ("too_short", "too_long"):
-            ctx = err.get("ctx", {})
-            bound = ctx.get("min_length") if etype == "too_short" else ctx.get("max_length")
-            word = "at least" if etype == "too_short" else "at most"
-            allowed = f"{word} {bound} item{'s' if bound != 1 else ''}"
-            lines.append(str(ConfigError.expected(allowed, got, file=file, field=field)))
-        else:
-            ann, meta, _ = _resolve(loc)
-            allowed = _allowed(ann, meta) if ann is not None else err["msg"].lower()
-            if etype == "string_pattern_mismatch":
-                allowed = "a name of letters, digits, '_', '.' or '-'"
-            lines.append(str(ConfigError.expected(allowed, got, file=file, field=field)))
-    return lines

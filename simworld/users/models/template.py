@@ -17,7 +17,6 @@ every intent of the policy has phrases before a run starts.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,7 +25,7 @@ import numpy as np
 
 from simworld.catalog import normalize
 from simworld.crs.protocol import RecItem
-from simworld.errors import ConfigError
+from simworld.errors import ConfigError, did_you_mean
 from simworld.latents.intents import CLOSE
 from simworld.latents.persona import Traits
 from simworld.users import phrases, phrases_slots
@@ -285,11 +284,9 @@ def check_intents(
     known = set(taxonomy) | set(excluded)
     for intent in given:
         if intent not in known:
-            close = difflib.get_close_matches(intent, taxonomy, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(
                 f"intent {intent!r} is not in the policy's taxonomy ({', '.join(taxonomy)})"
-                + hint,
+                + did_you_mean(intent, taxonomy),
                 field=f"user_model.phrases.{intent}",
             )
 
