@@ -159,6 +159,10 @@ def compile_phrase(src: str) -> Template:
     return Template(frozenset(tags), body, src)
 
 
+#: "(it )?(tonight|later)": a regex habit; the grammar's optional part is "[it ]".
+_REGEX_OPTIONAL = re.compile(r"\)\?[\w(\[{]")
+
+
 def check_phrase(src: str) -> Template:
     """Parse a phrase written outside the bank (a scenario's ``user_model.phrases``): like
     :func:`compile_phrase`, but an empty phrase or a slot the template model cannot fill is an
@@ -170,6 +174,11 @@ def check_phrase(src: str) -> Template:
     if unknown:
         raise PhraseSyntaxError(
             f"phrase {src!r}: unknown slot {{{unknown[0]}}}; slots: {', '.join(sorted(SLOT_NAMES))}"
+        )
+    if _REGEX_OPTIONAL.search(src):
+        raise PhraseSyntaxError(
+            f"phrase {src!r}: '?' after a group is written literally (\"watch it?tonight\"); "
+            "an optional part is written [like this]"
         )
     return template
 

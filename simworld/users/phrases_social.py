@@ -111,7 +111,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "request": (
         "(it's|it is) (movie night|date night|a lazy Sunday)[ (here|for us)]",
         "I (have|got) the (night|weekend) off",
-        "(I'll|I will) [probably ]watch (it )?(tonight|with my family)",
+        "(I'll|I will) [probably ]watch [it ](tonight|with my family)",
         "my (kids|wife|husband|girlfriend|boyfriend|roommates) (will|might) (watch|join) too",
         "I (have|have already) (seen|watched) most of the (popular|usual) ones",
         "(I'm|I am||) [pretty ](open|flexible) (otherwise|on everything else)",
