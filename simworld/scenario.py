@@ -69,7 +69,7 @@ class PopulationConfig(_Strict):
 class GenreCount(_Strict):
     min: NonNegInt = 1
     max: NonNegInt = 3
-    weights: Dist | Literal["popularity"] = "popularity"
+    weights: Dist | Literal["seekers", "popularity"] = "seekers"
 
     @model_validator(mode="after")
     def _order(self) -> GenreCount:

@@ -34,13 +34,14 @@ TOL = 1e-3
 
 @pytest.fixture(scope="module")
 def tools() -> Iterator[dict[str, ModuleType]]:
-    """The two tools, imported as modules (they import their sibling ``_shared_data``)."""
+    """The tools, imported as modules (they import their sibling ``_shared_data``)."""
     sys.path.insert(0, str(TOOLS))
     try:
         import estimate_intent_policy
+        import measure_genres
         import measure_style
 
-        yield {"policy": estimate_intent_policy, "style": measure_style}
+        yield {"policy": estimate_intent_policy, "style": measure_style, "genres": measure_genres}
     finally:
         sys.path.remove(str(TOOLS))
 
@@ -238,6 +239,7 @@ def test_estimate_counts_primary_intents_close_and_action_groups(
     assert table["start"]["SEE"] == pytest.approx(0.5 / 10.5, abs=1e-4)
     assert table["after_action"]["EXPLAIN"]["ACC"] == pytest.approx(1 / 17, abs=1e-4)
     assert table["label_counts"]["recommender"]["REQ"] == 2
+    assert table["close_on_accept"] == 0.0  # dialogue 1 accepts, then closes in a turn of its own
     for row in (table["start"], *table["transitions"].values()):
         assert abs(sum(row.values()) - 1.0) < 1e-9
 
@@ -331,6 +333,25 @@ def test_measure_reproduces_the_committed_style(
     assert tools["style"].main([*argv, "--out", str(out)]) == 0
     committed = resources.files("simworld.data").joinpath("style_redial.json")
     assert out.read_bytes() == committed.read_bytes()
+
+
+def test_measure_reproduces_the_committed_genre_table(
+    tools: dict[str, ModuleType], tmp_path: Path
+) -> None:
+    _need_data()
+    out = tmp_path / "genres_redial.json"
+    assert tools["genres"].main(["--redial", *map(str, REDIAL), "--out", str(out)]) == 0
+    committed = resources.files("simworld.data").joinpath("genres_redial.json")
+    assert out.read_bytes() == committed.read_bytes()
+
+
+def test_committed_genre_table_covers_the_catalog() -> None:
+    from simworld.catalog import Catalog
+
+    named = _committed("genres_redial.json")["named"]
+    assert list(named) == list(Catalog.bundled().genres)
+    assert all(0.0 <= v <= 1.0 for v in named.values())
+    assert named["Comedy"] == max(named.values()) and named["IMAX"] == 0.0
 
 
 def test_scripts_run_as_commands(tmp_path: Path) -> None:
