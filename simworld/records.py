@@ -43,6 +43,7 @@ TURNS = pa.schema(
         ("turn_index", pa.int32()),
         ("intent", _str),
         ("context", _str),  # dialogue state the intent was chosen in
+        ("closing", pa.bool_()),  # says goodbye and ends the session (CLOSE, or ACC + bye)
         ("facet_kind", _str),  # slot revealed this turn (genre, decade, tag, like, ...)
         ("facet_value", _str),
         ("slot_item_id", _str),  # recommended item the turn talks about

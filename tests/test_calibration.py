@@ -532,3 +532,10 @@ def test_cli_set_calibration_is_relative_to_the_working_directory(
     assert code == 0
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["user_model"]["select"]["candidates"] == 2
+
+
+def test_close_on_accept_counts_dialogues_that_end_on_their_accept() -> None:
+    from simworld.calibration.chain import close_on_accept
+
+    assert close_on_accept([["IQU", "ACC"], ["ACC", "CLOSE"], ["REJ", "CLOSE"]]) == 0.5
+    assert close_on_accept([["IQU", "CLOSE"]]) == 0.0

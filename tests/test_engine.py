@@ -169,3 +169,21 @@ async def test_tiny_populations(tmp_path: Path, size: int) -> None:
     s = scenario(population={"size": size}, schedule={"ticks": 1, "active_share": 0.1})
     outcome = await run_scenario(s, out_dir=tmp_path)
     assert outcome.summary["sessions"] == 1
+
+
+async def test_sessions_end_on_a_goodbye_or_an_accept_that_says_it(tmp_path: Path) -> None:
+    s = scenario(population={"size": 60}, schedule={"ticks": 2, "active_share": 1.0})
+    await run_scenario(s, out_dir=tmp_path)
+    sessions, turns = table(tmp_path, "sessions"), table(tmp_path, "turns")
+    last = {t["session_id"]: t for t in sorted(turns, key=lambda t: t["turn_index"])}
+    reached = [s for s in sessions if s["termination"] == TerminationReason.GOAL_REACHED]
+    ends = [last[s["session_id"]] for s in reached]
+    on_accept = [t for t in ends if t["intent"] == "ACC"]
+    assert all(t["closing"] for t in ends)
+    assert {t["intent"] for t in ends} == {"ACC", "CLOSE"}
+    # the bundled IARD table: 0.44 of the successful dialogues end on the accepting turn
+    assert 0.25 < len(on_accept) / len(ends) < 0.65
+    bye = re.compile(r"\b(thanks|thank|thx|bye|goodbye|helpful|help|enjoy|have a|take care|"
+                     r"all set|that's all|that's it|let you know|great chat|fun)\b", re.I)
+    assert sum(bool(bye.search(t["user_text"])) for t in on_accept) >= 0.9 * len(on_accept)
+    assert not any(t["closing"] for t in turns if t["intent"] not in ("ACC", "CLOSE"))

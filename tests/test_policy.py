@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -12,7 +14,7 @@ from simworld.catalog import Catalog, Item
 from simworld.crs.protocol import CRSReply, RecItem
 from simworld.errors import ConfigError
 from simworld.latents.intents import CLOSE, DEFAULT_INTENTS, START
-from simworld.latents.policy import make_policy
+from simworld.latents.policy import load_policy_table, make_policy
 from simworld.users.goal import Facet, Goal, GoalState, Slots, make_state
 
 ITEMS = (
@@ -81,9 +83,44 @@ def test_seen_item_brings_see() -> None:
 
 
 def test_question_brings_answers_and_no_item_feedback() -> None:
-    c = draws(after(state(), text="What kind of movies do you like?"))
+    st = state()
+    st.revealed = 1  # the user has asked for something already
+    c = draws(after(st, text="Recent, or an older classic?"))
     assert c["ANS"] > 0.3 * sum(c.values())
     assert not {"ACC", "REJ", "SEE", "INQ"} & set(c)
+
+
+def test_first_question_is_answered_with_the_request_not_ans() -> None:
+    # IARD labels the reply to "what are you looking for?" as the initial query (IQU)
+    pol = make_policy()
+    rng = np.random.default_rng(3)
+    st = after(state(), text="What kind of movies do you like?")
+    c = Counter(pol.choose("OTH", st, 1, rng) for _ in range(2000))
+    assert c["ANS"] == 0
+    assert c.most_common(1)[0][0] == "IQU"
+
+
+def test_accepting_turn_ends_the_session_at_the_estimated_rate() -> None:
+    pol = make_policy()
+    assert 0.3 < pol.close_on_accept < 0.6  # IARD: 0.44 of dialogues with an accept
+    rng = np.random.default_rng(4)
+    ends = [pol.ends_with("ACC", rng) for _ in range(4000)]
+    assert abs(sum(ends) / len(ends) - pol.close_on_accept) < 0.03
+    assert not any(pol.ends_with(i, rng) for i in ("REJ", "SEE", "OTH", CLOSE) for _ in range(50))
+
+
+def test_policy_file_without_close_on_accept_never_folds_the_goodbye(tmp_path: Path) -> None:
+    table = load_policy_table()
+    del table["close_on_accept"]
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(table))
+    pol = make_policy(str(path))
+    rng = np.random.default_rng(5)
+    assert not any(pol.ends_with("ACC", rng) for _ in range(100))
+    table["close_on_accept"] = 1.5
+    path.write_text(json.dumps(table))
+    with pytest.raises(ConfigError, match=r"close_on_accept.*1\.5"):
+        make_policy(str(path))
 
 
 def test_close_after_success_and_after_patience_runs_out() -> None:

@@ -108,13 +108,13 @@ def test_every_phrase_parses_and_uses_known_slots() -> None:
     for intent, pools in phrases.BANK.items():
         for key, srcs in pools.items():
             for src in srcs:
-                tpl = phrases.compile_phrase(src)
+                tpl = phrases.check_phrase(src)
                 unknown = phrases.slot_names(tpl.body) - phrases.SLOT_NAMES
                 assert not unknown, f"{intent}/{key}: {src!r} uses {unknown}"
                 count += 1
     for srcs in phrases.EXTRAS.values():
         for src in srcs:
-            assert not phrases.slot_names(phrases.compile_phrase(src).body) & {
+            assert not phrases.slot_names(phrases.check_phrase(src).body) & {
                 "item", "reason", "want", "pref"}
     assert count > 400
     assert set(phrases.BANK) == set(DEFAULT_INTENTS)
@@ -145,6 +145,12 @@ def test_grammar_expands_optional_alternation_and_slots() -> None:
 def test_malformed_phrase_names_itself(bad: str) -> None:
     with pytest.raises(phrases.PhraseSyntaxError, match=re.escape(repr(bad))):
         phrases.compile_phrase(bad)
+
+
+def test_regex_style_optional_is_an_error() -> None:
+    with pytest.raises(phrases.PhraseSyntaxError, match=r"\[like this\]"):
+        phrases.check_phrase("I'll watch (it )?(tonight|later)")
+    assert phrases.check_phrase("(any ideas|thoughts)? (thanks|thx)")  # a question, then words
 
 
 def test_tidy_fixes_what_empty_slots_leave() -> None:
@@ -318,6 +324,23 @@ def test_facet_words_appear(intent: str, facet: Facet) -> None:
     for s in range(80):
         text = MODEL.draft(make_ctx(intent, facet=facet, style=CLEAN, seed=s)).lower()
         assert any(w in text for w in _FACET_WORDS[facet.kind]), text
+
+
+def test_closing_accept_says_goodbye_within_the_target_length() -> None:
+    bye = re.compile(r"\b(thanks|thank|thx|bye|goodbye|help|helpful|enjoy|have a|take care|"
+                     r"all set|that's all|that's it|let you know|great chat|fun)\b", re.I)
+    plain, closing = [], []
+    for s in range(200):
+        ctx = make_ctx("ACC", item="m3", style=CLEAN, seed=s)
+        plain.append(MODEL.draft(ctx))
+        ctx = make_ctx("ACC", item="m3", style=CLEAN, seed=s)
+        ctx.slots.closing = True
+        closing.append(MODEL.draft(ctx))
+    assert sum(bool(bye.search(t)) for t in closing) >= 190
+    assert sum(bool(bye.search(t)) for t in plain) < 120
+    # the goodbye takes its share of the drawn length instead of doubling the turn
+    mean = lambda texts: sum(len(t.split()) for t in texts) / len(texts)  # noqa: E731
+    assert mean(closing) < 1.6 * mean(plain)
 
 
 def test_acc_refers_to_the_item_by_title_or_pronoun() -> None:

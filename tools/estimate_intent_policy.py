@@ -5,7 +5,9 @@ Writes ``simworld/data/intent_policy_iard.json``, the table that
 
 * ``start``: P(primary intent of the first seeker turn);
 * ``transitions``: P(next seeker primary intent | previous seeker primary intent);
-* ``after_action``: P(seeker primary intent | group of the recommender's latest action).
+* ``after_action``: P(seeker primary intent | group of the recommender's latest action);
+* ``close_on_accept``: of the dialogues with an accept, the share that end on the accepting
+  turn (the goodbye said in it).
 
 Every distribution is add-alpha smoothed over the 17 intents (IARD's 16 + CLOSE) so no
 intent is impossible merely because the 207 dialogues never showed it. The CLOSE row of
@@ -40,6 +42,7 @@ from simworld.calibration.chain import (
     ALPHA,
     GROUP_PRIORITY,
     action_group,
+    close_on_accept,
     round_distribution,
     summary,
 )
@@ -76,11 +79,13 @@ def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
     seeker_labels: Counter[str] = Counter()
     recommender_labels: Counter[str] = Counter()
     turns: list[int] = []
+    sequences: list[list[str]] = []
     for utterances in dialogues.values():
         for u in utterances:
             (seeker_labels if u.role == "seeker" else recommender_labels).update(u.labels)
         primaries = seeker_primaries(utterances)
         turns.append(len(primaries))
+        sequences.append([p for _, p in primaries])
         if not primaries:
             continue
         start[primaries[0][1]] += 1
@@ -99,6 +104,7 @@ def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
         "after_action": {g: to_distribution(after[g], alpha) for g in GROUP_PRIORITY},
         "after_action_n": {g: sum(after[g].values()) for g in GROUP_PRIORITY},
         "alpha": alpha,
+        "close_on_accept": close_on_accept(sequences),
         "intents": list(INTENTS),
         "label_counts": {
             "recommender": dict(recommender_labels),

@@ -195,6 +195,9 @@ def check_chain(chain: Mapping[str, Any], file: str) -> None:
         _dist(row, f"transitions.{prev}", file)
     for group, row in dict(chain.get("after_action", {})).items():
         _dist(row, f"after_action.{group}", file)
+    share = chain.get("close_on_accept", 0.0)
+    if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 1:
+        raise DataError(f"close_on_accept: expected a share in [0, 1], got {share!r}", file=file)
 
 
 def _dist(value: Any, name: str, file: str) -> None:

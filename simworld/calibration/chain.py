@@ -8,6 +8,8 @@ loader (:func:`simworld.latents.policy.make_policy`) reads it unchanged. The est
 - a user turn's *primary* intent is its first label other than OTH, else OTH; the last user
   turn of a dialogue whose labels are all OTH is re-labelled CLOSE (IARD files closings
   under OTH; simworld ends sessions on CLOSE);
+- ``close_on_accept``: of the dialogues with an accept, the share whose last turn is one
+  (the goodbye said in the accepting turn; see :func:`close_on_accept`);
 - every distribution is add-alpha smoothed over the taxonomy (``alpha = 0.5``) and rounded
   to 4 decimals by largest remainder; the CLOSE row is absorbing;
 - ``after_action``: P(intent | group of the system's latest action) when system turns carry
@@ -102,6 +104,16 @@ def predict_intents(
     return out
 
 
+def close_on_accept(intents: Sequence[Sequence[str]]) -> float:
+    """Of the dialogues with an accepting turn, the share that end on one: the seeker
+    accepts and says goodbye in the same turn (IARD labels it ACC+OTH) instead of closing
+    in a turn of its own. 0.0 when no dialogue accepts anything."""
+    accepting = [seq for seq in intents if "ACC" in seq]
+    if not accepting:
+        return 0.0
+    return round(sum(seq[-1] == "ACC" for seq in accepting) / len(accepting), DECIMALS)
+
+
 def action_pairs(
     dialogues: Sequence[Dialogue], intents: Sequence[Sequence[str]]
 ) -> list[tuple[str, str]]:
@@ -156,6 +168,7 @@ def estimate_chain(
             )
             for c in codes
         },
+        "close_on_accept": close_on_accept(intents),
         "alpha": alpha,
         "labels_source": labels_source,
         "n_dialogues": len(lengths),

@@ -102,6 +102,7 @@ async def run_session(
                 context = state.context  # the dialogue state the intent is chosen in
                 intent = policy.choose(prev, state, turn_index, rng)
                 slots = state.plan(intent, rng)
+                slots.closing = policy.ends_with(intent, rng)
                 if turn_index == 0 and spec.hint:
                     slots.hint, slots.hint_title = spec.hint, spec.hint_title
                 ctx = TurnContext(
@@ -145,7 +146,7 @@ async def run_session(
                         break
                 else:
                     consecutive_errors = 0
-                if intent == CLOSE:
+                if intent == CLOSE or slots.closing:
                     termination = (
                         TerminationReason.GOAL_REACHED
                         if state.success
@@ -225,6 +226,7 @@ def _turn_row(
         if isinstance(guards, Sequence) and not isinstance(guards, str)
         else [],
         "fallback": bool(meta.get("fallback", False)),
+        "closing": intent == CLOSE or slots.closing,
     }
     for key in _TURN_META:
         row[key] = meta.get(key)

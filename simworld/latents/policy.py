@@ -12,6 +12,9 @@ where ``S`` are goal-state multipliers (documented in :data:`STATE_MULTIPLIERS`:
 recommendation that fits the goal ACC becomes likely, after a miss REJ/CRI do) and ``m``
 the scenario's per-intent multipliers. Intents that make no sense in the state (accepting
 when nothing was recommended, answering when nothing was asked) get weight 0.
+
+The table's ``close_on_accept`` is the chance that the accepting turn also ends the session,
+goodbye included (:meth:`IntentPolicy.ends_with`); a table without it never does.
 """
 
 from __future__ import annotations
@@ -62,7 +65,13 @@ class IntentPolicy:
         history_weight: float = 1.0,
         context_weight: float = 1.0,
         multipliers: Mapping[str, float] | None = None,
+        close_on_accept: float = 0.0,
     ) -> None:
+        if not 0.0 <= close_on_accept <= 1.0:
+            raise ConfigError.expected(
+                "a share in [0, 1]", close_on_accept, field="intents.policy.close_on_accept"
+            )
+        self.close_on_accept = close_on_accept
         self.graph = graph
         self.intents: tuple[str, ...] = tuple(graph.nodes)
         self._idx = {c: i for i, c in enumerate(self.intents)}
@@ -109,7 +118,9 @@ class IntentPolicy:
                 (c in ITEM_INTENTS and not has_items)
                 or (c == "ACC" and state.context != "rec_match")
                 or (c == "SEE" and state.context != "rec_seen")
-                or (c == "ANS" and state.context != "question")
+                # The answer to the CRS's first "what are you looking for?" is the initial
+                # query (IARD labels it IQU); ANS answers questions asked after it.
+                or (c == "ANS" and (state.context != "question" or state.revealed == 0))
                 or (c in ("CON", "REF", "STO", "CRI-C") and not state.recommended)
                 or (c == "IQU" and turn_index > 1)
             ):
@@ -119,6 +130,14 @@ class IntentPolicy:
             elif c in ("PRO", "CRI-A") and all_said:
                 ok[i] = 0.3
         return ok
+
+    def ends_with(self, intent: str, rng: np.random.Generator) -> bool:
+        """Whether a turn of ``intent`` also ends the session: an accept with the goodbye
+        said in the same turn, at the table's ``close_on_accept`` rate (IARD: 0.44 of the
+        dialogues with an accept end on it). Draws from ``rng`` only for an accept."""
+        if intent != "ACC" or self.close_on_accept <= 0.0 or CLOSE not in self._idx:
+            return False
+        return bool(rng.random() < self.close_on_accept)
 
     def choose(self, prev: str, state: GoalState, turn_index: int, rng: np.random.Generator) -> str:
         if CLOSE in self._idx and (state.success or state.exhausted):
@@ -198,11 +217,17 @@ def make_policy(
                 )
     if CLOSE in exclude:
         raise ConfigError("CLOSE cannot be excluded: sessions end on it", field="intents.exclude")
+    close_on_accept = table.get("close_on_accept", 0.0)
+    if isinstance(close_on_accept, bool) or not isinstance(close_on_accept, int | float):
+        raise ConfigError.expected(
+            "a share in [0, 1]", close_on_accept, field="intents.policy.close_on_accept"
+        )
     return IntentPolicy(
         build_graph(table, exclude),
         history_weight=history_weight,
         context_weight=context_weight,
         multipliers=multipliers,
+        close_on_accept=float(close_on_accept),
     )
 
 

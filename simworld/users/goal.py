@@ -87,6 +87,7 @@ class Slots:
     reason: Facet | None = None  # why an item is rejected / critiqued (REJ, CRI-F)
     quitting: bool = False  # CLOSE without success: the user gives up
     accepted: bool = False  # CLOSE after accepting something
+    closing: bool = False  # ACC that says goodbye too: the session ends on it
     crs_asked: bool = False  # the CRS's last reply asked a question
     # Opening turn only: what the user may refer to besides the request. "returning": a film
     # accepted in an earlier session (``hint_title``, never the target); "friend": the goal

@@ -179,6 +179,8 @@ def turn_instruction(ctx: TurnContext, target_words: int, draft: str | None = No
             reason_clause=f", because {reason}" if reason else "",
             item_about=f" about {item}" if slots.item is not None else "",
         )
+    if slots.closing and ctx.intent != "CLOSE":
+        what += " Then thank them and say goodbye: you are done."
     if draft:
         # The draft already carries the intent and slots; small models follow one short
         # instruction better than two.

@@ -181,6 +181,11 @@ class TemplateUserModel:
         shift = self.intent_length_shift.get(ctx.intent, 0.0) + self.log_gain
         goal_words = target_words(ctx.style, ctx.traits.verbosity, shift, rng)
         turn = _TurnSlots(ctx)
+        goodbye = ""
+        if ctx.slots.closing and ctx.intent != CLOSE:
+            # An accept that also ends the chat: the goodbye takes its share of the length.
+            goodbye = self._goodbye(ctx, turn)
+            goal_words = max(1, goal_words - _words(goodbye))
         templates, weights = self._choices(ctx, turn)
         base = 0.25 if goal_words < 6 else 0.5 if goal_words < 14 else 0.75
         best, best_gap = "", math.inf
@@ -194,9 +199,23 @@ class TemplateUserModel:
             if gap < best_gap:
                 best, best_gap = text, gap
         text = self._pad(ctx, turn, best, goal_words)
+        if goodbye:
+            joiner = " " if text.endswith(("!", "?", ".")) else ". "
+            text = phrases.tidy(text + joiner + goodbye)
         text = _with_hint(ctx, text)
         text = _mood_prefix(ctx, text, turn.titles())
         return apply_style(text, ctx.style, ctx.traits, rng, turn.titles())
+
+    def _goodbye(self, ctx: TurnContext, turn: _TurnSlots) -> str:
+        """A short thanks-and-goodbye from the successful CLOSE phrases (for a closing ACC)."""
+        pool = [
+            t for t in phrases.pool(CLOSE, "success")
+            if not phrases.slot_names(t.body) & {"item", "item_title"}
+        ]
+        w = np.array([phrases.tone_weight(t.tags, ctx.traits) for t in pool]) + 1e-9
+        tpl = pool[int(ctx.rng.choice(len(pool), p=w / w.sum()))]
+        turn.reset()
+        return phrases.tidy(phrases.expand(tpl.body, ctx.rng, turn.resolve, 0.3))
 
     def _choices(
         self, ctx: TurnContext, turn: _TurnSlots
