@@ -121,6 +121,21 @@ def intent_length_shift(cal: Mapping[str, Any]) -> dict[str, float]:
     return out
 
 
+#: Intents need this many labelled turns for their one-word share to be used.
+ONE_WORD_MIN_TURNS = 20
+
+
+def intent_one_word(cal: Mapping[str, Any]) -> dict[str, float]:
+    """Per-intent share of one-word turns (``per_intent_words.*.one_word``), for intents with
+    at least :data:`ONE_WORD_MIN_TURNS` labelled turns and a positive share."""
+    out: dict[str, float] = {}
+    for code, st in cal.get("per_intent_words", {}).items():
+        share = float(st.get("one_word") or 0.0)
+        if code != "ALL" and share > 0 and int(st.get("n", 0)) >= ONE_WORD_MIN_TURNS:
+            out[code] = share
+    return out
+
+
 def sample_style(rng: np.random.Generator, cal: Mapping[str, Any] | None, cfg: Any) -> Style:
     """Per-agent habits: population means from the real seekers, spread between agents.
 
@@ -297,6 +312,7 @@ def _base_user_model(cfg: UserModelConfig, scenario: Scenario) -> UserModel:
             length_gain=TEMPLATE_LENGTH_GAIN,
             phrases=cfg.phrases,
             phrases_mode=cfg.phrases_mode,
+            one_word=intent_one_word(cal) if cal else None,
         )
     common: dict[str, Any] = {
         "temperature": cfg.temperature,

@@ -559,3 +559,22 @@ def test_item_titles_mostly_carry_their_year() -> None:
     with_year = sum("The Shining (1980)" in t for t in named)
     assert len(named) > 100
     assert with_year > 0.6 * len(named)
+
+
+def test_one_word_share_gives_bare_turns_at_its_rate() -> None:
+    words = lambda t: len(re.findall(r"\w+", t))  # noqa: E731
+    model = TemplateUserModel(one_word={"OTH": 0.5})
+    texts = [model.draft(make_ctx("OTH", seed=s)) for s in range(300)]
+    share = sum(words(t) <= 1 for t in texts) / len(texts)
+    assert 0.38 < share < 0.62, share
+    always = TemplateUserModel(one_word={"OTH": 1.0})
+    assert sum(words(always.draft(make_ctx("OTH", seed=s))) <= 1 for s in range(100)) >= 90
+    # no share: the length model alone, which rarely gives one word for OTH
+    plain = [MODEL.draft(make_ctx("OTH", seed=s)) for s in range(300)]
+    assert sum(words(t) <= 1 for t in plain) / len(plain) < share
+
+
+@pytest.mark.parametrize("bad", [{"OTH": 1.5}, {"OTH": -0.1}, {"OTH": True}])
+def test_bad_one_word_share_is_a_config_error(bad: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match="one_word.OTH"):
+        TemplateUserModel(one_word=bad)  # type: ignore[arg-type]

@@ -387,7 +387,8 @@ def per_user(per_turn: Sequence[tuple[str, TurnFeatures]]) -> dict[str, Any]:
 
 
 def per_intent_words(path: Path) -> dict[str, Any]:
-    """Words per IARD seeker turn by primary intent (mean, median, n), and over all turns."""
+    """Words per IARD seeker turn by primary intent (mean, median, n, share of one-word
+    turns), and over all turns."""
     by_intent: dict[str, list[int]] = {c: [] for c in INTENTS}
     for utterances in load_iard(path).values():
         for u, intent in seeker_primaries(utterances):
@@ -400,9 +401,14 @@ def per_intent_words(path: Path) -> dict[str, Any]:
 
 def _mean_median(values: Sequence[int]) -> dict[str, Any]:
     if not values:
-        return {"mean": None, "median": None, "n": 0}
+        return {"mean": None, "median": None, "n": 0, "one_word": None}
     arr = np.asarray(values, dtype=float)
-    return {"mean": _r(float(arr.mean())), "median": _r(float(np.median(arr))), "n": arr.size}
+    return {
+        "mean": _r(float(arr.mean())),
+        "median": _r(float(np.median(arr))),
+        "n": arr.size,
+        "one_word": _r(float((arr <= 1).mean())),
+    }
 
 
 def _spread(values: Sequence[float], noise: Sequence[float]) -> dict[str, float]:

@@ -269,6 +269,11 @@ def _per_intent(
             groups.setdefault(label, []).append(n)
             groups.setdefault("ALL", []).append(n)
     return {
-        code: {"mean": _r(float(np.mean(v))), "median": _r(float(np.median(v))), "n": len(v)}
+        code: {
+            "mean": _r(float(np.mean(v))),
+            "median": _r(float(np.median(v))),
+            "n": len(v),
+            "one_word": _r(float(np.mean(np.asarray(v) <= 1))),
+        }
         for code, v in sorted(groups.items())
     }

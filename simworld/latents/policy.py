@@ -45,9 +45,9 @@ CONTEXT_GROUP = {
 
 # Goal-state multipliers: how what the user *wants* bends the human base rates.
 STATE_MULTIPLIERS: dict[str, dict[str, float]] = {
-    "rec_match": {"ACC": 6.0, "INQ": 1.5, "REJ": 0.05, "CRI-F": 0.2, "CRI-A": 0.3, "CRI-C": 0.3},
+    "rec_match": {"ACC": 6.0, "INQ": 2.5, "REJ": 0.05, "CRI-F": 0.2, "CRI-A": 0.3, "CRI-C": 0.3},
     "rec_seen": {"SEE": 8.0, "REJ": 0.5},
-    "rec_mismatch": {"REJ": 2.5, "CRI-F": 2.0, "CRI-A": 1.5, "CRI-C": 1.2, "CON": 1.5, "NRE": 0.7},
+    "rec_mismatch": {"REJ": 1.5, "CRI-F": 2.0, "CRI-A": 1.5, "CRI-C": 1.2, "CON": 1.5, "NRE": 1.0},
     "question": {"ANS": 4.0, "PRO": 1.5},
     "explain": {"ACC": 1.0},
     "other": {},

@@ -22,10 +22,10 @@ SEE: dict[str, tuple[str, ...]] = {
         "I've seen {item}[ (already|before)][. {opinion}]",
         "(yes|no) I('ve| have) seen (that one|it|them)[ but {opinion}]",
         "(yes|yes|yeah) I've seen (that one|it|{item})[. {opinion}]",
-        "{item}? (seen it|I've seen it)[, {opinion}]",
+        "{item}? (seen it|I have seen it|I've seen it)[, {opinion}]",
         "(I|I|we) (watched|saw) {item} (with my (kids|friends|wife|husband|family|brother|sister)|"
         "at the theater|on (Netflix|TV))[. {opinion}]",
-        "(yes|yes|yeah), (I've seen|I saw) (it|that)[ and {opinion}]",
+        "(yes|yes|yeah), (I have seen|I saw|I've seen) (it|that)[ and {opinion}]",
         "(that's|that one's) (one of my favorites|a classic)[, [already ]seen it (so many|a "
         "few) times]",
         "(I've|I have) seen {item} (like|maybe) (three|five|ten|a hundred) times[ lol]",
@@ -49,7 +49,8 @@ SEE: dict[str, tuple[str, ...]] = {
 
 ACC: dict[str, tuple[str, ...]] = {
     "any": (
-        "{item} (sounds|looks) (good|great|perfect|interesting)[, (I'll|I will) (check it "
+        "{item} (sounds|sounds|sounds|looks) (good|great|perfect|interesting)[, (I'll|I will) "
+        "(check it "
         "out|watch it|give it a try)]",
         f"(I'll|I will|I think I'll) (watch {{item}}|check out {{item}}|give {{item}} a "
         f"(try|shot|go))[ {_LATER}]",
@@ -57,17 +58,20 @@ ACC: dict[str, tuple[str, ...]] = {
         f"(yes|yeah|yep)[!|,] (I'll|I'm going to) (watch|go with) {{item}}[ {_LATER}]",
         "(haven't seen|never seen|I haven't seen) {item}[ yet], (I'll|will) (check it "
         "out|add it to my list)[!]",
-        "(I|I|we) (haven't seen|have not seen|never saw) {item}[ but it] (sounds|looks) "
+        "(I|I|we) (haven't seen|haven't seen|have not seen|never saw) {item}[ but it] "
+        "(sounds|sounds|sounds|looks) "
         "(good|fun|great)",
-        "I (haven't|have not) seen (that one|{item})[ yet]. I will (watch it|check it out)[ "
+        "I (haven't|haven't|have not) seen (that one|{item})[ yet]. I will (watch it|check it "
+        "out)[ "
         "(tonight|later|soon)]",
-        "(yes|yes|yeah) (that one|{item}) (sounds|looks) (good|great)[. {thanks} for the "
+        "(yes|yes|yeah) (that one|{item}) (sounds|sounds|sounds|looks) (good|great)[. {thanks} "
+        "for the "
         "(suggestion|help)]",
         "(those|they) all (sound|look) good but I (will|think I will) (go with|watch) {item}",
         "(both|either one) (sound|sounds) good[.] I (will|can) (see|watch) {item} (first|tonight)",
         "I (will|will have to) check out {item}[ (thanks|thank you)]",
         "(yes|oh yes) I (like|love) that one[. I will (watch it|check it out) again]",
-        "(that|{item}) (sounds|looks) (good|great)[!] I will check it out",
+        "(that|{item}) (sounds|sounds|sounds|looks) (good|great)[!] I will check it out",
         "(yes|ok) I will check (that one|it|{item}) out[ {thanks}]",
         "I will have to (watch|see) {item}[ tonight or tomorrow]",
         "I (will|might) also (check out|watch) {item}",
@@ -88,13 +92,13 @@ ACC: dict[str, tuple[str, ...]] = {
         "(great|perfect|awesome) (choice|pick|suggestion), (I'll|I will) (watch|check out) "
         "{item}",
         "{item_title} it is[, {thanks}]",
-        "(that[ one]|{item}) (sounds|looks) like (a winner|just the thing|fun)",
+        "(that[ one]|{item}) (sounds|sounds|sounds|looks) like (a winner|just the thing|fun)",
         "(oh|ah) I forgot about {item}[ (good|great) (call|idea)]",
         "(yes|yeah|yes) {item} (is|sounds) (perfect|great|good)[ for (tonight|us)]",
-        "(never heard of|I don't know|I have not seen) {item} but it (sounds|looks) "
+        "(never heard of|I don't know|I have not seen) {item} but it (sounds|sounds|sounds|looks) "
         "(good|great|interesting)",
         "(I think|ok) (I'll|we'll) (go with|watch) {item}[, {thanks}]",
-        "{item}? (yes|yeah|sure), (that|it) (sounds|looks) (good|great)",
+        "{item}? (yes|yeah|sure), (that|it) (sounds|sounds|sounds|looks) (good|great)",
         "(ooh|oh), I (like|love) the (sound|look) of {item}",
         "(sold|you sold me)[!] (I will|going to) watch {item}",
         "(perfect|great), {item} (is going on|goes on) my list",
@@ -105,30 +109,31 @@ ACC: dict[str, tuple[str, ...]] = {
 
 REJ: dict[str, tuple[str, ...]] = {
     "any": (
-        "(no|nope|nah|not really)[ {thanks}]",
+        "(no|no|nope|nah|not really)[ {thanks}]",
         "(I'm|I am||) not [really ](interested[ in (that one|{item})]|into that)",
         "(I'll|I think I'll) pass[ on {item}]",
         "(no|nah) (thanks|thank you)[. {sorry}]",
         "(I'll|I will) skip (that one|it)",
-        "(that|it) (sounds|looks) (boring|dull|meh)[ to me]",
-        "(not for me|not my thing|not my cup of tea)[, (sorry|thanks though)]",
-        "I (have not|haven't) seen (those|them) but they (are|are just) not (for me|my thing)",
+        "(that|it) (sounds|sounds|sounds|looks) (boring|dull|meh)[ to me]",
+        "(not for me|not for me|not interested|not my thing)[, (sorry|thanks though)]",
+        "I (haven't|haven't|have not) seen (those|them) but they (are|are just) not (for me|my "
+        "thing)",
         "(eh|meh) (I am not|not) (feeling|into) (it|that one)",
         "@blunt (nope|no|nah)[. next]",
         "@polite (thanks|thank you), but (I don't think|I'm not sure) {item} is for me",
         "(I've heard|people say) (bad things about|mixed things about) {item}[ so (no|not that "
         "one)]",
         "(I|I really) (didn't|don't) like the trailer[ for {item}]",
-        "(no|nah) I (don't|do not) think I (would|will) like (that one|{item})",
+        "(no|nah) I (don't|don't|don't|do not) think I (would|will) like (that one|{item})",
         "(not a fan|not a big fan|not interested), (sorry|thanks)",
         "@neg (ugh|meh), no",
         "(nah|no), (I'd rather not|I'll skip {item})",
-        "{item} (doesn't|does not) (really grab me|do much)",
+        "{item} (doesn't|doesn't|doesn't|does not) (really grab me|do much)",
         "(I don't think|nah, I don't think) I'd (like|enjoy) {item}",
         "(something else|anything else)[ {please}]",
     ),
     "reason": (
-        "(no|nah|not really|hmm no), {reason}",
+        "(no|no|nah|hmm no|not really), {reason}",
         "(I don't think so|probably not), {reason}",
         "(I'll|I would rather) (pass on|skip) ({item}|that one)(.| because) {reason}",
         "{item} (isn't|is not) for me(.| because|...) {reason}",
@@ -136,7 +141,7 @@ REJ: dict[str, tuple[str, ...]] = {
         "@polite (sorry|thanks, but) {reason}",
         "@blunt no. {reason}",
         "(eh|oh) {reason}[ {sorry}]",
-        "(that one|{item}) (looks|sounds) ok but {reason}",
+        "(that one|{item}) (sounds|sounds|looks) ok but {reason}",
         "(I don't know|not sure) about {item}, {reason}",
         "(no|nah) {thanks}. {reason}",
         "{reason}. (anything else|something else)?",
@@ -181,7 +186,7 @@ INQ: dict[str, tuple[str, ...]] = {
 
 CRI_F: dict[str, tuple[str, ...]] = {
     "any": (
-        "(that|{item}) (seems|sounds|looks) (a bit|kind of|too) (slow|long|violent|dark|"
+        "(that|{item}) (seems|sounds|sounds|looks) (a bit|kind of|too) (slow|long|violent|dark|"
         "cheesy|predictable|depressing|boring|intense)",
         "(I heard|people say|I've heard) (it's|that one's) (pretty|kind of|really) (slow|long|"
         "boring|overrated|cheesy)",
@@ -189,20 +194,21 @@ CRI_F: dict[str, tuple[str, ...]] = {
         "(I'm not a fan of|I don't really like) (the lead actor|the director|that actor)",
         "(too long|way too long|a bit long) for (tonight|me)",
         "(looks|seems) (too|a little) (sad|heavy|intense) for (me|my mood|tonight)",
-        "(eh|oh) (that|{item}) (looks|sounds) (kind of|a bit) (dumb|silly|dull)",
+        "(eh|oh) (that|{item}) (sounds|sounds|looks) (kind of|a bit) (dumb|silly|dull)",
         "(I don't|I didn't) (like|love) the (ending|cast|premise|special effects) of {item}",
     ),
     "reason": (
         "{reason}",
         "(eh|well|but) {reason}",
-        "(that|that one|{item}) (doesn't|does not) (sound|seem|look) (right|like my "
+        "(that|that one|{item}) (doesn't|doesn't|doesn't|does not) (sound|seem|look) (right|like "
+        "my "
         "thing)(,|.) {reason}",
         "(not sure about|I don't know about) {item}, {reason}",
         "{reason}[, (sorry|unfortunately)]",
         "@polite (sorry|I am sorry) but {reason}",
         "@blunt nah, {reason}",
         "(the thing is|problem is|only thing is), {reason}",
-        "(looks|sounds) (ok|fine|decent), but {reason}",
+        "(sounds|sounds|looks) (ok|fine|decent), but {reason}",
         "{item} (is|looks) (ok|fine), (but|except) {reason}",
         "(I'd|I would) (like it|watch it), but {reason}",
         "@neg (ugh|meh), {reason}",
@@ -226,7 +232,7 @@ CRI_A: dict[str, tuple[str, ...]] = {
         "(can|could) you narrow it down to {want}?",
         "(how about|what about) {want} (instead|though)?",
         "(but|and) (ideally|preferably) {want}",
-        "(sounds|looks) (ok|good), but {pref}",
+        "(sounds|sounds|sounds|looks) (ok|good), but {pref}",
         "(one more thing|oh and also), {pref}",
         "(I forgot to say|I should add|forgot to mention), {pref}",
         "(can|could) you (find|show me) {want}?",
@@ -242,7 +248,7 @@ CRI_A: dict[str, tuple[str, ...]] = {
     "decade": (
         "(but|and) from {decade_np}[ if possible]",
         "(preferably|ideally) (from|made in) {decade_np}",
-        "(any|got any) from {decade_np}?",
+        "(any|any|any|got any) from {decade_np}?",
         "(can|could) it be from {decade_np}?",
         "(only|just) {decade_mod} (stuff|movies)[ though]",
     ),
@@ -309,7 +315,7 @@ NRE: dict[str, tuple[str, ...]] = {
         "ok", "okay", "Ok", "maybe", "I see", "(oh|ah) ok", "interesting", "sure", "yes",
         "(alright|sure), (I'll|let me) think about it",
         "(maybe|perhaps)",
-        "(oh|well) (not sure|I don't know)",
+        "(oh|well) (I don't know|I don't know|not sure)",
         "(could be|might be) (ok|good|interesting)",
         "(I guess|I suppose)",
         "(oh|ah) (cool|interesting|I see)",
@@ -322,7 +328,8 @@ NRE: dict[str, tuple[str, ...]] = {
         "I can see (that|why you (picked|suggested) it)",
         "(ok|alright|sure), (I'll keep that in mind|noted)",
         "(huh|oh) (ok|interesting)",
-        "I (have not|haven't) seen (that one|{item})[ but I (have heard of it|will look it up)]",
+        "I (haven't|haven't|have not) seen (that one|{item})[ but I (have heard of it|will look "
+        "it up)]",
         "(yeah|yea) (maybe|possibly|could be)",
         "(ok|oh) {item}[ huh]",
         "(I'm|I am||) not sure (yet|about that)",

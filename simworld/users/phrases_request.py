@@ -17,14 +17,17 @@ _RECS = "(suggestions|recommendations|recs|ideas)"
 IQU: dict[str, tuple[str, ...]] = {
     "any": (
         "[{greet}] (can|could) you recommend a [good ](movie|film)[ {please}]?",
-        f"[{{greet}}] I (need|want) (a movie|a good movie|one) to watch[ {_WHEN}]",
+        f"[{{greet}}] I (need|want) (a movie|a good movie|something|something good) to watch[ "
+        f"{_WHEN}]",
         "[{greet}] (I am|I'm) looking for a (good|great) movie[ {please}]",
-        "[{greet}] I have seen (all|most) of the (usual|popular) ones, (any|got any) suggestions?",
+        "[{greet}] I have seen (all|most) of the (usual|popular) ones, (any|any|any|got any) "
+        "suggestions?",
         f"[{{greet}}] (what's good|what should I watch)[ {_WHEN}]?",
-        f"[{{greet}}] (any|got any) [good ][movie ]{_RECS}?",
+        f"[{{greet}}] (any|any|any|got any) [good ][movie ]{_RECS}?",
         "[{greet}] I'm (bored|so bored)[. (What should I watch|Do you have any ideas)?]",
-        "[{greet}] looking for a movie to watch[, (I'm open to anything|not sure what yet)]",
-        "[{greet}] (help me|can you help me) (pick|find) a movie[ {please}]",
+        "[{greet}] looking for (a movie|something|something good) to watch[, (I'm open to "
+        "anything|not sure what yet)]",
+        "[{greet}] (help me|can you help me) (pick|find) (a movie|something|a good one)[ {please}]",
         "@hes [{greet}] (I have no idea|I'm not sure) what I want to watch[, (any ideas|help)]?",
         f"@polite [{{greet}}] I was hoping you could help me find a (movie|good movie)[ {_WHEN}]",
         "@blunt movie (recs|suggestions)?",
@@ -33,7 +36,7 @@ IQU: dict[str, tuple[str, ...]] = {
         f"[{{greet}}] (I'm|I am||) (looking for|looking for|after|hoping to find|trying to "
         f"find) {{want}}[ to watch][ {_WHEN}]",
         "[{greet}] (can|could) you (recommend|suggest) {want}[ {please}]?",
-        f"[{{greet}}] (any|got any|do you have any) {_RECS} for {{want}}?",
+        f"[{{greet}}] (any|any|got any|do you have any) {_RECS} for {{want}}?",
         f"[{{greet}}] I (want|need|would like) to (watch|see) {{want}}[ {_WHEN}]",
         f"[{{greet}}] {{pref}}. (Any|Got any) {_RECS}?",
         "[{greet}] {pref}. (What (would|do) you (recommend|suggest)|What (should|could) I "
@@ -59,7 +62,8 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] (it's|it is) movie night and (I|I|we) want {want}",
     ),
     "genre": (
-        "[{greet}] (any|got any|know any) good {genre_pl}[ (you'd recommend|to recommend|you "
+        "[{greet}] (any|any|any|got any|know any) good {genre_pl}[ (you'd recommend|to "
+        "recommend|you "
         "can think of|out there)]?",
         "[{greet}] (I love|I like|I really like|I'm a [big ]fan of) {genre_pl}[. (Do you "
         "have|Do you know|Have you seen) any (good ones|great ones)?]",
@@ -73,12 +77,13 @@ IQU: dict[str, tuple[str, ...]] = {
         "all time|you know)]?",
         f"[{{greet}}] (I|I|we) want to watch {{genre_sg}}[ {_WHEN}]",
         "[{greet}] (looking for|craving) {genre_sg}[ (tonight|right now)]",
-        "[{greet}] I (haven't|have not) seen a good {genre_mod} movie in (ages|a while|forever)[. "
+        "[{greet}] I (haven't|haven't|have not) seen a good {genre_mod} movie in (ages|a "
+        "while|forever)[. "
         "(Any ideas|Do you have one)?]",
         "[{greet}] who makes good {genre_pl} these days?",
     ),
     "decade": (
-        "[{greet}] (any|got any|know any) good (movies|films) from {decade_np}?",
+        "[{greet}] (any|any|any|got any|know any) good (movies|films) from {decade_np}?",
         "[{greet}] I'm (in the mood|looking) for (a|a good) {decade_mod} (movie|flick|film)",
         "[{greet}] I (love|really like) {decade_mod} movies[, (any suggestions|what do you "
         "recommend)?]",
@@ -96,7 +101,8 @@ IQU: dict[str, tuple[str, ...]] = {
         "{decade_np}?",
     ),
     "decade:new": (
-        "[{greet}] (any|got any) (good|decent) {decade_mod} movies (I might have missed|worth "
+        "[{greet}] (any|any|any|got any) (good|decent) {decade_mod} movies (I might have "
+        "missed|worth "
         "watching)?",
         "[{greet}] (I want|looking for) a (fairly|pretty) (recent|new) one[,] (like|say) "
         "from {decade_np}",
@@ -104,7 +110,7 @@ IQU: dict[str, tuple[str, ...]] = {
     "era:classic": (
         "[{greet}] I'm looking for (an old classic|something old school|an oldie|a real "
         "classic)",
-        "[{greet}] (any|got any) good (old|classic|older) (movies|films)[ to recommend]?",
+        "[{greet}] (any|any|any|got any) good (old|classic|older) (movies|films)[ to recommend]?",
         "[{greet}] I (love|like|prefer) (old|older|classic) (movies|films)[, the older the "
         "better]",
         "[{greet}] (I want|looking for) an older movie[ (but|and) (nothing|not) too "
@@ -112,7 +118,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] what's a (good|great) classic (I should see|to watch)[ tonight]?",
     ),
     "era:recent": (
-        "[{greet}] (any|got any) good (new|recent) movies[ out there]?",
+        "[{greet}] (any|any|any|got any) good (new|recent) movies[ out there]?",
         "[{greet}] what's (good|worth watching) that came out (recently|in the last few "
         "years)?",
         "[{greet}] I want (a new one|a recent one|one that came out lately)",
@@ -124,17 +130,17 @@ IQU: dict[str, tuple[str, ...]] = {
     ),
     "tag": (
         "[{greet}] (I'm|I am||) (looking for|looking for) {tag}[ tonight]",
-        "[{greet}] (any|got any) (suggestions|recs) for {tag}?",
+        "[{greet}] (any|any|any|got any) (suggestions|recs) for {tag}?",
         "[{greet}] (can|could) you (recommend|find me) {tag}?",
     ),
     "tag:noun": (
-        "[{greet}] (any|got any|know any) good (movies|films) about {tag_word}?",
+        "[{greet}] (any|any|any|got any|know any) good (movies|films) about {tag_word}?",
         "[{greet}] I'm (really into|obsessed with) {tag_word} (lately|right now)[, got "
         "anything?]",
         "[{greet}] I want a movie with {tag_word} in it",
     ),
     "tag:adj": (
-        "[{greet}] (any|got any) good {tag_word} (movies|films)?",
+        "[{greet}] (any|any|any|got any) good {tag_word} (movies|films)?",
         "[{greet}] I want something {tag_word}[ tonight]",
         "[{greet}] I am looking for a (really|very|pretty) {tag_word} movie",
     ),
@@ -155,8 +161,9 @@ IQU: dict[str, tuple[str, ...]] = {
     ),
     "avoid": (
         f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
-        "[{greet}] (any|got any) (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
-        "[{greet}] I (don't|do not) (like|care for) {avoid_pl}, (so|but) what (have you "
+        "[{greet}] (any|any|any|got any) (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
+        "[{greet}] I (don't|don't|don't|do not) (like|care for) {avoid_pl}, (so|but) what (have "
+        "you "
         "got|do you suggest)?",
         "[{greet}] (anything|one|movies) except {avoid_pl}[, {please}]",
         "[{greet}] I (need|want) a movie (for tonight|to watch). {pref}",
@@ -184,14 +191,14 @@ PRO: dict[str, tuple[str, ...]] = {
         "(ideally|preferably) {want}",
         "(well|hmm), {pref}[ (really|mostly)]",
         "{pref}[, so keep that in mind]",
-        "@hes (I think|maybe) {want} (would be good|would work)?",
+        "@hes (I think|maybe) {want} (would be good|would work|is good)?",
         "@pos (oh|ooh), {pref}!",
         "oh, and {want} (would be|is) (ideal|best)",
     ),
     "genre": (
         "I [really ](like|love|enjoy) {genre_pl}",
         "{genre_pl} are my (favorite|thing|go-to)",
-        "{genre_mass} is (my favorite|my thing|what I usually watch)",
+        "{genre_mass} is (my favorite|my favorite|what I usually watch|what I like)",
         "I've been (on a|in a) {genre_mod} (kick|mood) lately",
         "(mostly|usually) I watch {genre_pl}",
         "I'm a (big|huge) fan of {genre_pl}[, always have been]",
@@ -221,7 +228,7 @@ PRO: dict[str, tuple[str, ...]] = {
     "tag:noun": (
         "I'm [really ]into {tag_word}",
         "I love (movies|anything) (about|with) {tag_word}",
-        "(anything|one|movies) with {tag_word} would be (great|cool|nice)",
+        "(anything|one|movies) with {tag_word} (would be great|is good|please)",
     ),
     "tag:adj": (
         "I like my movies {tag_word}",
@@ -263,9 +270,9 @@ ANS: dict[str, tuple[str, ...]] = {
         "(yes|yeah|sure|well|hmm), {pref}",
         "(I'd say|probably|I guess) {want}",
         "{want}[, I think]",
-        "{want} (for sure|definitely|would be good|would be great)",
+        "{want} (for sure|definitely|please|would be great)",
         "(not sure|hard to say), (maybe|probably) {want}",
-        "I think {want} would be (best|good|nice)",
+        "I think {want} (would be best|is good|is best)",
         "@blunt {want}",
         "@polite (good question|hmm, let me think)(!|.|...) {pref}",
         "{hedge} {want}",
@@ -360,7 +367,7 @@ STO: dict[str, tuple[str, ...]] = {
         "@polite (sorry|apologies), can we start over? {pref}",
         "(actually|hmm), let's switch gears. {pref}",
     ),
-    "genre": ("(forget that|never mind), (any|got any) good {genre_pl}?",
+    "genre": ("(forget that|never mind), (any|any|any|got any) good {genre_pl}?",
               "(new idea|actually), (what about|how about) {genre_pl} (instead|now)?"),
     "like": ("(forget that|never mind), (anything|one|movies) like {like} (instead|then)?",),
 }
@@ -402,7 +409,7 @@ ASK: dict[str, tuple[str, ...]] = {
 
 CON: dict[str, tuple[str, ...]] = {
     "any": (
-        "(any|got any) (more|other) (suggestions|ideas|options|recommendations)?",
+        "(any|any|any|got any) (more|other) (suggestions|ideas|options|recommendations)?",
         "what else (do you have|have you got|you got)?",
         "(can|could) you (give me|suggest|recommend) (some|a couple|two or three) more?",
         "anything else[ (like that|along those lines)]?",
@@ -424,7 +431,7 @@ CON: dict[str, tuple[str, ...]] = {
         "(hmm|ok), (what about|how about) (some|a few) other (options|ones)?",
     ),
     "genre": (
-        "(any|got any) other {genre_pl}?",
+        "(any|any|any|got any) other {genre_pl}?",
         "(more|some more) {genre_pl}[, {please}]",
         "what other {genre_pl} (do you know|would you suggest)?",
     ),

@@ -115,15 +115,15 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "my (kids|wife|husband|girlfriend|boyfriend|roommates) (will|might) (watch|join) too",
         "I (have|have already) (seen|watched) most of the (popular|usual) ones",
         "(I'm|I am||) [pretty ](open|flexible) (otherwise|on everything else)",
-        "I (just|) finished a (series|show) and (want|need) a movie",
+        "I (just|) finished a (series|show) and (want|need) (a movie|something new)",
         "(nothing|not) too long (though|please)",
         "I (like|love) (a lot of|most) (movies|genres) (really|to be honest)",
-        "(I|I) (do not|don't) watch (many|a lot of) new movies",
-        "I (want|would like) to see (something|a movie) I have not seen before",
+        "(I|I) (don't|don't|don't|do not) watch (many|a lot of) new movies",
+        "I (want|would like) to see something I (haven't|have not) seen before",
         "(what|which) (would|do) you (suggest|recommend)?",
         "(do you have|have you seen) any (good|great) ones?",
         "(do you have|have you got) any (suggestions|ideas)?",
-        "(one or two|a few) (suggestions|options) (would be|is) (great|fine)",
+        "(one or two|a few) (suggestions|options) (is|is|would be) (great|fine)",
         "(thanks|thank you) (for the help|in advance)",
     ),
     "pos": (
@@ -134,7 +134,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(I've|I have) heard (good|great) things (about it|about that one)",
         "(thanks|thank you) for the (suggestion|recommendation)",
         "I (love|like) (that kind of movie|movies like that)",
-        "it (looks|sounds) (like a great movie|really good)",
+        "it (sounds|sounds|looks) (like a great movie|really good)",
     ),
     "neg": (
         "the (last one was|other ones were) (closer|better)",
@@ -143,7 +143,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(maybe|how about) (something else|a different one)?",
         "what else (do you have|can you suggest)?",
         "I have heard of it (though|but I will skip it)",
-        "(I|I) tried (one like|a movie like) that once and (didn't|did not) (like|"
+        "(I|I) tried (one like|a movie like) that once and (didn't|didn't|didn't|did not) (like|"
         "enjoy) it",
         "I have seen (a lot|too many) (like it|like that one)",
     ),
@@ -158,9 +158,9 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "inq": (
         "(just|I am just) (curious|wondering)",
         "(I've|I have) never heard of it",
-        "(it|that) (sounds|looks) (interesting|intriguing)",
+        "(it|that) (sounds|sounds|sounds|looks) (interesting|intriguing)",
         "(I|I would) (want|like) to know before I (commit|watch it)",
-        "I (have not|haven't) seen it",
+        "I (haven't|haven't|have not) seen it",
     ),
     "con": (
         "none of those [really ]grab me",
@@ -182,7 +182,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(I'll|let me) (check|look at) the trailer (first|later)",
         "(I'm|I am||) not (100%|completely) sure (yet|though)",
         "I (might|may) (come back to|look into) (it|that) later",
-        "I (have not|haven't) seen (it|that one) (yet|before)",
+        "I (haven't|haven't|have not) seen (it|that one) (yet|before)",
     ),
     "oth": (
         "how (are you|is your (day|evening) going)?",

@@ -17,6 +17,7 @@ every intent of the policy has phrases before a run starts.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,7 +56,7 @@ _OPINIONS = {
     "neutral": ("it was ok", "it was decent", "not bad", "it was pretty good", "it was fine",
                 "I liked it", "it was alright", "it was good"),
     "negative": ("not a fan", "it was kind of boring", "I didn't love it",
-                 "it was overrated", "it was meh", "it wasn't for me", "I did not like it"),
+                 "it was overrated", "it was meh", "it wasn't for me", "I didn't like it"),
 }
 _FALLBACKS = ("ok", "hmm", "sure", "I see", "maybe", "...")
 #: Opening-turn remarks of returning users and of users whose goal came from a friend
@@ -104,6 +105,8 @@ class TemplateUserModel:
     compresses lengths towards its phrases' natural size); ``candidates`` is how many
     renderings compete for the target length. ``phrases`` maps intents to extra phrases (the
     scenario's ``user_model.phrases``), which extend or replace the bank's (``phrases_mode``).
+    ``one_word`` is the share of one-word turns per intent (IARD: OTH 0.46, CLOSE 0.24): such
+    a turn is drawn at that rate and written bare, the others get two words or more.
     An intent with neither falls back to the neutral-response phrases; a run checks first
     (:func:`check_intents`) that this never happens to an intent of its policy.
     """
@@ -118,8 +121,15 @@ class TemplateUserModel:
         length_gain: float = 1.0,
         phrases: Mapping[str, Sequence[str]] | None = None,
         phrases_mode: str = "extend",
+        one_word: Mapping[str, float] | None = None,
     ) -> None:
         shifts = dict(intent_length_shift or {})
+        for intent, value in (one_word or {}).items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                0.0 <= value <= 1.0
+            ):
+                raise ConfigError.expected("a share in [0, 1]", value, field=f"one_word.{intent}")
+        self.one_word: dict[str, float] = {k: float(v) for k, v in (one_word or {}).items()}
         for intent, value in shifts.items():
             if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(
                 value
@@ -180,6 +190,13 @@ class TemplateUserModel:
         rng = ctx.rng
         shift = self.intent_length_shift.get(ctx.intent, 0.0) + self.log_gain
         goal_words = target_words(ctx.style, ctx.traits.verbosity, shift, rng)
+        share = self.one_word.get(ctx.intent, 0.0)
+        bare = False
+        if share > 0.0 and not ctx.slots.closing and not ctx.slots.hint:
+            # Two-part length: a one-word turn ("hi", "thanks") at the intent's measured
+            # rate, else a turn of two words or more.
+            bare = rng.random() < share
+            goal_words = 1 if bare else max(goal_words, 2)
         turn = _TurnSlots(ctx)
         goodbye = ""
         if ctx.slots.closing and ctx.intent != CLOSE:
@@ -198,6 +215,10 @@ class TemplateUserModel:
             gap = abs(math.log(_words(text)) - math.log(goal_words)) + 10.0 * turn.missing
             if gap < best_gap:
                 best, best_gap = text, gap
+        if bare:
+            # Nothing added around a one-word turn: no padding, remark or filler.
+            style = dataclasses.replace(ctx.style, filler_rate=0.0)
+            return apply_style(best, style, ctx.traits, rng, turn.titles())
         text = self._pad(ctx, turn, best, goal_words)
         if goodbye:
             joiner = " " if text.endswith(("!", "?", ".")) else ". "
