@@ -102,10 +102,12 @@ SESSIONS = pa.schema(
         ("goal_item_id", _str),
         ("goal_item_title", _str),
         ("goal_facets", _list_str),  # "kind=value" in reveal order
+        ("goal_films_wanted", pa.int32()),  # films the user wanted to leave with
         ("facets_revealed", pa.int32()),
         ("termination", _str),
         ("success", pa.bool_()),
-        ("accepted_item_id", _str),
+        ("accepted_item_id", _str),  # the first film accepted
+        ("accepted_item_ids", _list_str),  # every film accepted, in order
         ("target_recommended", pa.bool_()),
         ("target_rank", pa.int32()),
         ("first_rec_turn", pa.int32()),

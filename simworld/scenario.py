@@ -149,6 +149,23 @@ class GoalConfig(_Strict):
         "hesitant": 0.7,
         "open": 0.5,
     }
+    # How many films a user wants to leave with: of the IARD dialogues where the seeker
+    # accepted something, 53% accepted one film, 34% two, 14% three or more.
+    films_wanted: dict[Annotated[int, Field(ge=1, le=10)], Weight] = {1: 0.525, 2: 0.335, 3: 0.14}
+
+    @field_validator("films_wanted", mode="before")
+    @classmethod
+    def _count_keys(cls, value: Any) -> Any:
+        # JSON (a checkpoint's copy of the scenario, --set) can only write "2" for 2.
+        if not isinstance(value, dict):
+            return value
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            n = int(k) if isinstance(k, str) and k.isdigit() else k
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
+                raise ValueError(f"film counts are whole numbers from 1 to 10, got {k!r}")
+            out[n] = v
+        return out
 
 
 class IntentsConfig(_Strict):
@@ -493,6 +510,13 @@ def _check_dists(s: Scenario, file: str) -> None:
     ]
     for trait, levels in TRAIT_LEVELS.items():
         checks.append((f"traits.{trait}", getattr(s.traits, trait), levels))
+    if sum(s.goal.films_wanted.values()) <= 0:
+        raise ConfigError.expected(
+            "a mapping of film counts to weights with a positive total",
+            s.goal.films_wanted,
+            file=file,
+            field="goal.films_wanted",
+        )
     for fld, dist, allowed in checks:
         if not dist or sum(dist.values()) <= 0:
             raise ConfigError.expected(

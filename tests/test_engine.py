@@ -187,3 +187,24 @@ async def test_sessions_end_on_a_goodbye_or_an_accept_that_says_it(tmp_path: Pat
                      r"all set|that's all|that's it|let you know|great chat|fun)\b", re.I)
     assert sum(bool(bye.search(t["user_text"])) for t in on_accept) >= 0.9 * len(on_accept)
     assert not any(t["closing"] for t in turns if t["intent"] not in ("ACC", "CLOSE"))
+
+
+async def test_users_accept_as_many_films_as_they_want_and_no_more(tmp_path: Path) -> None:
+    s = scenario(
+        population={"size": 60},
+        schedule={"ticks": 2, "active_share": 1.0, "max_turns": 14},
+        goal={"films_wanted": {1: 1, 2: 1, 3: 1}},
+    )
+    await run_scenario(s, out_dir=tmp_path)
+    sessions = table(tmp_path, "sessions")
+    assert {r["goal_films_wanted"] for r in sessions} == {1, 2, 3}
+    for r in sessions:
+        got = r["accepted_item_ids"]
+        assert len(got) <= r["goal_films_wanted"] and len(set(got)) == len(got)
+        assert r["accepted_item_id"] == (got[0] if got else None)
+        assert r["success"] == bool(got)
+        if r["termination"] == TerminationReason.GOAL_REACHED and r["goal_films_wanted"] == 1:
+            assert len(got) == 1
+    several = [r for r in sessions if len(r["accepted_item_ids"]) >= 2]
+    assert len(several) >= 10
+    assert all(r["intents"].count("ACC") >= 2 for r in several)

@@ -104,9 +104,10 @@ def test_accepting_turn_ends_the_session_at_the_estimated_rate() -> None:
     pol = make_policy()
     assert 0.3 < pol.close_on_accept < 0.6  # IARD: 0.44 of dialogues with an accept
     rng = np.random.default_rng(4)
-    ends = [pol.ends_with("ACC", rng) for _ in range(4000)]
+    ends = [pol.ends_with("ACC", state(), rng) for _ in range(4000)]
     assert abs(sum(ends) / len(ends) - pol.close_on_accept) < 0.03
-    assert not any(pol.ends_with(i, rng) for i in ("REJ", "SEE", "OTH", CLOSE) for _ in range(50))
+    others = ("REJ", "SEE", "OTH", CLOSE)
+    assert not any(pol.ends_with(i, state(), rng) for i in others for _ in range(50))
 
 
 def test_policy_file_without_close_on_accept_never_folds_the_goodbye(tmp_path: Path) -> None:
@@ -116,7 +117,7 @@ def test_policy_file_without_close_on_accept_never_folds_the_goodbye(tmp_path: P
     path.write_text(json.dumps(table))
     pol = make_policy(str(path))
     rng = np.random.default_rng(5)
-    assert not any(pol.ends_with("ACC", rng) for _ in range(100))
+    assert not any(pol.ends_with("ACC", state(), rng) for _ in range(100))
     table["close_on_accept"] = 1.5
     path.write_text(json.dumps(table))
     with pytest.raises(ConfigError, match=r"close_on_accept.*1\.5"):
@@ -127,11 +128,47 @@ def test_close_after_success_and_after_patience_runs_out() -> None:
     pol = make_policy()
     rng = np.random.default_rng(2)
     st = after(state(), "c")
-    st.accepted_item = "c"
+    st.accepted = ["c"]
     assert Counter(pol.choose("ACC", st, 3, rng) for _ in range(200))[CLOSE] > 120
     tired = state()
     tired.unhelpful_turns = 5
     assert pol.choose("REJ", tired, 6, rng) == CLOSE
+
+
+def wanting(films: int) -> GoalState:
+    goal = Goal(CAT.get("t"), (Facet("genre", "Comedy"),), 0.6, films_wanted=films)
+    return make_state(goal, CAT, frozenset({"s"}), patience_turns=4)
+
+
+def test_a_user_who_wants_another_film_asks_for_more_after_accepting() -> None:
+    from simworld.latents.policy import ASK_MORE_RATE
+
+    pol = make_policy()
+    rng = np.random.default_rng(6)
+    st = after(wanting(2), text="Great choice! Enjoy Close Film.")
+    st.accepted = ["c"]
+    assert st.wants_more and not st.done
+    c = Counter(pol.choose("ACC", st, 3, rng) for _ in range(2000))
+    assert c[CLOSE] == 0
+    assert abs(c["CON"] / 2000 - ASK_MORE_RATE) < 0.08
+    st.accepted.append("t")
+    assert st.done and pol.choose("ACC", st, 4, rng) in (CLOSE, "OTH")
+
+
+def test_only_the_last_wanted_film_can_end_the_session_on_its_accept() -> None:
+    pol = make_policy()
+    rng = np.random.default_rng(7)
+    first = wanting(2)
+    assert not any(pol.ends_with("ACC", first, rng) for _ in range(200))
+    first.accepted = ["c"]
+    assert any(pol.ends_with("ACC", first, rng) for _ in range(200))
+
+
+def test_an_accepted_film_is_not_offered_for_acceptance_again() -> None:
+    st = wanting(2)
+    st.accepted = ["c"]
+    st.observe(2, "CON", Slots(), CRSReply("How about these?", (RecItem("c", "Close Film", 1.0),)))
+    assert st.context != "rec_match"
 
 
 def test_overrides_exclude_and_reweight() -> None:

@@ -327,7 +327,7 @@ def _accepting(catalog: Catalog, film: str) -> Any:
 
     item = catalog.get(film)
     state = make_state(Goal(item, (), 0.5), catalog, frozenset(), 4)
-    state.accepted_item = film
+    state.accepted = [film]
     return state
 
 
@@ -351,7 +351,7 @@ async def test_word_of_mouth_end_to_end(tmp_path: Path) -> None:
         me = int(r["agent_id"][1:])
         assert any(
             int(x["agent_id"][1:]) in friends_of[me]
-            and x["accepted_item_id"] == r["goal_item_id"]
+            and r["goal_item_id"] in x["accepted_item_ids"]
             and x["tick"] < r["tick"]
             for x in on
         )
@@ -377,8 +377,8 @@ async def test_returning_users_mention_last_times_film_never_the_target(tmp_path
         if r["hint"] == "returning":
             title = catalog.get(prev[r["agent_id"]]).title.lower()
             assert title in first[r["session_id"]]["user_text"].lower()
-        if r["accepted_item_id"]:
-            prev[r["agent_id"]] = r["accepted_item_id"]
+        if r["accepted_item_ids"]:
+            prev[r["agent_id"]] = r["accepted_item_ids"][-1]  # the film accepted last
     assert not any(t["target_named_by_user"] for t in first.values())
 
 

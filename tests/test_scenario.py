@@ -52,6 +52,14 @@ def _load(tmp_path: Path, text: str) -> Scenario:
         ),
         ("- 1\n- 2\n", "expected a mapping of sections at the top level, got [1, 2]"),
         ("population: {size: [}\n", "invalid YAML"),
+        (
+            "goal: {films_wanted: {0: 1}}\n",
+            "goal.films_wanted: film counts are whole numbers from 1 to 10, got 0",
+        ),
+        (
+            "goal: {films_wanted: {1: 0}}\n",
+            "goal.films_wanted: expected a mapping of film counts to weights with a positive total",
+        ),
     ],
 )
 def test_bad_scenarios_get_one_line_errors(tmp_path: Path, yaml_text: str, message: str) -> None:

@@ -83,7 +83,8 @@ def make_ctx(
     goal = Goal(BY_ID[target], facets, 0.5, ("Horror",))
     last = tuple(rec(i) for i in ("m1", "m3", "m2"))
     state = GoalState(goal, CATALOG, revealed=1, last_items=last,
-                      target_mentioned_by_crs=mentioned, accepted_item=accepted)
+                      target_mentioned_by_crs=mentioned,
+                      accepted=[accepted] if accepted else [])
     slots = Slots(
         facet=facet if intent in FACET_INTENTS else None,
         item=rec(item) if item is not None and intent in ITEM_INTENTS else None,
@@ -576,5 +577,5 @@ def test_one_word_share_gives_bare_turns_at_its_rate() -> None:
 
 @pytest.mark.parametrize("bad", [{"OTH": 1.5}, {"OTH": -0.1}, {"OTH": True}])
 def test_bad_one_word_share_is_a_config_error(bad: dict[str, object]) -> None:
-    with pytest.raises(ConfigError, match="one_word.OTH"):
+    with pytest.raises(ConfigError, match=r"one_word\.OTH"):
         TemplateUserModel(one_word=bad)  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ Writes ``simworld/data/intent_policy_iard.json``, the table that
 * ``transitions``: P(next seeker primary intent | previous seeker primary intent);
 * ``after_action``: P(seeker primary intent | group of the recommender's latest action);
 * ``close_on_accept``: of the dialogues with an accept, the share that end on the accepting
-  turn (the goodbye said in it).
+  turn (the goodbye said in it);
+* ``accepted_per_dialogue`` (documentation): dialogues by number of accepted recommendations.
 
 Every distribution is add-alpha smoothed over the 17 intents (IARD's 16 + CLOSE) so no
 intent is impossible merely because the 207 dialogues never showed it. The CLOSE row of
@@ -33,6 +34,7 @@ from _shared_data import (
     INTENTS,
     IardUtterance,
     load_iard,
+    read_json,
     seeker_primaries,
     source_entry,
     write_json,
@@ -103,6 +105,7 @@ def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
     return {
         "after_action": {g: to_distribution(after[g], alpha) for g in GROUP_PRIORITY},
         "after_action_n": {g: sum(after[g].values()) for g in GROUP_PRIORITY},
+        "accepted_per_dialogue": accepted_per_dialogue(path),
         "alpha": alpha,
         "close_on_accept": close_on_accept(sequences),
         "intents": list(INTENTS),
@@ -119,6 +122,17 @@ def estimate(path: Path = IARD_PATH, alpha: float = ALPHA) -> dict[str, Any]:
         "transitions": transitions,
         "turns_per_dialogue": summary(turns),
     }
+
+
+def accepted_per_dialogue(path: Path) -> dict[str, int]:
+    """Dialogues by how many recommendations the seeker accepted (IARD's
+    ``accepted_recommendation``): the source of the scenario default ``goal.films_wanted``."""
+    raw = read_json(path)
+    counts: Counter[int] = Counter()
+    for record in raw.values():
+        accepted = record.get("accepted_recommendation") if isinstance(record, dict) else None
+        counts[len(accepted) if isinstance(accepted, list) else 0] += 1
+    return {str(k): counts[k] for k in sorted(counts)}
 
 
 def _after_action_pairs(

@@ -355,10 +355,11 @@ class Population(mesa.Model):  # type: ignore[misc]
                 self._new_churn[ep] += 1
             gs = result.state
             if gs is not None:
-                if gs.accepted_item is not None and gs.accepted_item not in st.accepted:
-                    st.accepted.append(gs.accepted_item)
-                    st.accepted_via.append(ep)
-                    st.seen.add(gs.accepted_item)
+                for x in gs.accepted:
+                    if x not in st.accepted:
+                        st.accepted.append(x)
+                        st.accepted_via.append(ep)
+                        st.seen.add(x)
                 for x in gs.rejected:
                     if x not in st.rejected:
                         st.rejected.append(x)
@@ -372,8 +373,8 @@ class Population(mesa.Model):  # type: ignore[misc]
         st.fatigue += cfg.fatigue_per_session
         accepted_now: list[str] = []
         for _, r in results:
-            if r.state is not None and r.state.accepted_item is not None:
-                accepted_now.append(r.state.accepted_item)
+            if r.state is not None:
+                accepted_now.extend(r.state.accepted)
         if accepted_now and cfg.drift_rate > 0:
             rng = build.rng_for(self.seed, build.SEED_DRIFT, tick, agent.index)
             if rng.random() < cfg.drift_rate:

@@ -359,6 +359,7 @@ class _Ticker:
             popularity_bias=s.goal.popularity_bias,
             accept_threshold=s.goal.accept_threshold[lat.traits.decisiveness],  # type: ignore[index]
             seen=seen,
+            films_wanted=s.goal.films_wanted,
         )
         spec = SessionSpec(
             run_id=self.run_id,

@@ -102,7 +102,7 @@ async def run_session(
                 context = state.context  # the dialogue state the intent is chosen in
                 intent = policy.choose(prev, state, turn_index, rng)
                 slots = state.plan(intent, rng)
-                slots.closing = policy.ends_with(intent, rng)
+                slots.closing = policy.ends_with(intent, state, rng)
                 if turn_index == 0 and spec.hint:
                     slots.hint, slots.hint_title = spec.hint, spec.hint_title
                 ctx = TurnContext(
@@ -259,6 +259,8 @@ def _session_row(
         "termination": str(termination),
         "success": state.success,
         "accepted_item_id": state.accepted_item,
+        "accepted_item_ids": list(state.accepted),
+        "goal_films_wanted": spec.goal.films_wanted,
         "target_recommended": state.target_rank is not None,
         "target_rank": state.target_rank,
         "first_rec_turn": state.first_rec_turn,

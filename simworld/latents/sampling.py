@@ -217,12 +217,14 @@ def sample_goal(
     popularity_bias: float,
     accept_threshold: float,
     seen: frozenset[str],
+    films_wanted: Mapping[int, float] | None = None,
 ) -> Goal:
     """A target consistent with the persona plus the facets that lead to it.
 
     Candidates share a favourite genre, avoid disliked genres, fit the era taste and were
     not seen/accepted before; the draw is proportional to ``popularity ** bias``. When the
-    persona is too narrow for the catalog, constraints are relaxed in that order.
+    persona is too narrow for the catalog, constraints are relaxed in that order. How many
+    films the user wants is drawn from ``films_wanted`` (count -> weight; default one).
     """
     genres = catalog.genres
     gm = catalog.genre_matrix
@@ -243,11 +245,16 @@ def sample_goal(
     w = catalog.popularity[cand] ** popularity_bias + 1e-9
     target = catalog.items[int(cand[int(rng.choice(len(cand), p=w / w.sum()))])]
     facets = _facets(rng, catalog, target, persona, facet_kinds, seen)
+    wanted = 1
+    if films_wanted:
+        counts, p = normalise({str(k): v for k, v in films_wanted.items()})
+        wanted = int(counts[int(rng.choice(len(counts), p=p))])
     return Goal(
         target=target,
         facets=facets,
         accept_threshold=accept_threshold,
         disliked_genres=persona.disliked_genres,
+        films_wanted=wanted,
     )
 
 

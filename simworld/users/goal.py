@@ -43,6 +43,7 @@ class Goal:
     facets: tuple[Facet, ...]
     accept_threshold: float  # satisfaction needed to accept a non-target item
     disliked_genres: tuple[str, ...] = ()
+    films_wanted: int = 1  # films the user wants to leave with (accepts before closing)
 
     def satisfaction(self, item: Item) -> float:
         """How well ``item`` fulfils the goal, in [0, 1]; 1 for the target itself."""
@@ -104,7 +105,7 @@ class GoalState:
     revealed: int = 0
     recommended: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
-    accepted_item: str | None = None
+    accepted: list[str] = field(default_factory=list)  # films accepted, in order
     target_mentioned_by_crs: bool = False
     target_rank: int | None = None  # 1-based position of the target in the first list holding it
     first_rec_turn: int | None = None
@@ -117,8 +118,8 @@ class GoalState:
     # -- observing the CRS ------------------------------------------------------------
     def observe(self, turn_index: int, intent: str, slots: Slots, reply: CRSReply) -> None:
         """Update the state from the reply to the user turn ``intent``."""
-        if intent == "ACC" and slots.item is not None:
-            self.accepted_item = slots.item.id
+        if intent == "ACC" and slots.item is not None and slots.item.id not in self.accepted:
+            self.accepted.append(slots.item.id)
         elif intent == "REJ" and slots.item is not None:
             self.rejected.append(slots.item.id)
         known = [it for it in reply.items if it.id in self.catalog]
@@ -144,7 +145,9 @@ class GoalState:
         if not reply.ok:
             return "other", None
         if known:
-            fresh = [it for it in known if it.id not in self.rejected]
+            fresh = [
+                it for it in known if it.id not in self.rejected and it.id not in self.accepted
+            ]
             if not fresh:
                 return "rec_mismatch", known[0]
             scored = [(self.goal.satisfaction(self.catalog.get(it.id)), it) for it in fresh]
@@ -170,7 +173,23 @@ class GoalState:
 
     @property
     def success(self) -> bool:
-        return self.accepted_item is not None
+        """At least one film accepted."""
+        return bool(self.accepted)
+
+    @property
+    def accepted_item(self) -> str | None:
+        """The first film accepted (the one that made the session a success)."""
+        return self.accepted[0] if self.accepted else None
+
+    @property
+    def done(self) -> bool:
+        """The user has every film they wanted."""
+        return len(self.accepted) >= self.goal.films_wanted
+
+    @property
+    def wants_more(self) -> bool:
+        """Accepted a film and still wants another."""
+        return self.success and not self.done
 
     @property
     def exhausted(self) -> bool:

@@ -127,7 +127,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(thanks|thank you) (for the help|in advance)",
     ),
     "pos": (
-        "I (have|have not) (heard|seen) (much|a lot) about it",
+        "(I've heard a lot about it|I haven't heard much about it|I have heard a lot about it)",
         "(can't wait|sounds like a plan)",
         "my (friends|family|kids|partner) (will|might) (love|like) (it|that) too",
         "(good|nice) (call|find)",

@@ -385,6 +385,5 @@ def _titles(ctx: TurnContext) -> list[str]:
     for facet in (slots.facet, slots.reason):
         if facet is not None and facet.kind == "like":
             found.append(facet.title or facet.value)
-    if state.accepted_item is not None and state.accepted_item in state.catalog:
-        found.append(state.catalog.get(state.accepted_item).title)
+    found.extend(state.catalog.get(x).title for x in state.accepted if x in state.catalog)
     return [t for t in found if t]

@@ -384,8 +384,8 @@ class _TurnSlots:
         self.like_titles = _like_titles(ctx, self.facet)
         self.reason_titles = _like_titles(ctx, slots.reason)
         self.accepted = self.accepted_full = ""
-        if state.accepted_item is not None and state.accepted_item in state.catalog:
-            accepted = state.catalog.get(state.accepted_item)
+        if state.accepted and state.accepted[-1] in state.catalog:
+            accepted = state.catalog.get(state.accepted[-1])
             self.accepted, self.accepted_full = accepted.title, accepted.display_title
         self.missing = 0
         self.item_said = False
