@@ -13,37 +13,29 @@ _LATER = "(tonight|later|this weekend|soon|tomorrow)"
 
 SEE: dict[str, tuple[str, ...]] = {
     "any": (
-        "(I've|I have) (seen|watched) {item}[, {opinion}]",
-        "(seen|already seen|watched) (it|that one|{item})[ (already|before)]",
-        "(oh|yeah|yes), I (saw|watched) {item} (a while back|last year|a few years ago|"
-        "recently)[. {opinion}]",
-        "(I know|I remember) {item}[, {opinion}]",
-        "(seen that one|I've seen that one|yes I have seen that one)[ lol]",
-        "I've seen {item}[ (already|before)][. {opinion}]",
-        "(yes|no) I('ve| have) seen (that one|it|them)[ but {opinion}]",
-        "(yes|yes|yeah) I've seen (that one|it|{item})[. {opinion}]",
-        "{item}? (seen it|I have seen it|I've seen it)[, {opinion}]",
-        "(I|I|we) (watched|saw) {item} (with my (kids|friends|wife|husband|family|brother|sister)|"
-        "at the theater|on (Netflix|TV))[. {opinion}]",
-        "(yes|yes|yeah), (I have seen|I saw|I've seen) (it|that)[ and {opinion}]",
-        "(that's|that one's) (one of my favorites|a classic)[, [already ]seen it (so many|a "
-        "few) times]",
-        "(I've|I have) seen {item} (like|maybe) (three|five|ten|a hundred) times[ lol]",
-        "(yes|yes|yeah) I (like|love) that one[. {opinion}]",
-        "(oh|ah) I've seen {item}[ already]. {opinion}",
-        "(I also|I) saw {item}[, (sadly|unfortunately)]",
+        "(I've|I have) seen {item}[, {opinion}]",
+        "(I have seen|I've seen|I saw) (that one|that movie|it)[. {opinion}]",
+        "(yes|yes|yeah) I have seen (that one|it|{item})[. {opinion}]",
+        "I (liked|loved|really liked|enjoyed) (that one|that movie|{item})",
+        "I (love|really like) (that movie|that one|{item})[!]",
+        "(oh|yes) I (loved|liked) {item}[, (it was|it's) (great|so good|a good one)]",
+        "{item} is (one of my favorites|a good one|a great movie)[, (I have seen it|seen it)]",
+        "(yes|yeah) I (saw|watched) (that one|it|{item})[, {opinion}]",
+        "I (thought|think) {item} was (okay|ok|good|great|pretty good)",
+        "(I saw|I have seen|I've seen) (that one|{item})[ already]. {opinion}",
+        "(seen it|seen that one)[, {opinion}]",
+        "(I've|I have) seen (both|all) of those[. {opinion}]",
+        "I (saw|watched) {item} (a while back|last year|a few years ago|recently|with my "
+        "(kids|family|friends))[. {opinion}]",
+        "(yes|oh yes), (that one|{item}) (was|is) (good|great|okay|so funny|really good)",
         "(I have also|I also) seen {item}[. {opinion}]",
-        "(saw|watched) {item} (last week|last month|a long time ago|when it came out)[. "
-        "{opinion}]",
-        "(oh|yes) {item} I have seen[. {opinion}]",
         "@pos (oh|ooh) I love {item}[! {opinion}]",
         "@neg (ugh|meh), (I've|I have) seen {item}[, {opinion}]",
         "@polite (thanks, but|oh,) I've already seen {item}[, {opinion}]",
-        "{item_title} (I saw|I've watched) (already|before)[, (it was|it's) a "
-        "(good|fun|decent) one]",
-        "(I think|pretty sure) I('ve| have) seen {item}[ but (it was a while ago|I do not remember "
-        "it)]",
+        "(I think|pretty sure) I have seen {item}[ but I don't remember it (well|much)]",
         "(yep|yup), seen {item}[. {opinion}]",
+        "(I know|I remember) {item}[, {opinion}]",
+        "(I've|I have) seen (that one|it) (like|maybe) (three|five|ten) times[ lol]",
     ),
 }
 
@@ -110,27 +102,25 @@ ACC: dict[str, tuple[str, ...]] = {
 REJ: dict[str, tuple[str, ...]] = {
     "any": (
         "(no|no|nope|nah|not really)[ {thanks}]",
-        "(I'm|I am||) not [really ](interested[ in (that one|{item})]|into that)",
-        "(I'll|I think I'll) pass[ on {item}]",
+        "I (don't|don't really|do not) like (that one|{item}|those movies)[, {sorry}]",
+        "I (didn't|didn't really|did not) (like|care for) (that one|{item}|that movie)",
+        "(I've|I have) seen (that one|{item}|that movie)[ already] (and|but) I (didn't|did not) "
+        "(like|care for) it",
+        "(I'm|I am) not (a fan of|a big fan of|really into) (that one|{item}|those movies)",
+        "(not a fan|not a big fan|not really a fan)[ of (that one|{item}|those)][, {sorry}]",
+        "(I'm|I am||) not [really ]interested in (that one|{item}|that)",
+        "(not really my type of movie|not my kind of movie|not really what I'm looking for)",
         "(no|nah) (thanks|thank you)[. {sorry}]",
-        "(I'll|I will) skip (that one|it)",
+        "(I'll|I think I'll) pass[ on (that one|{item})]",
         "(that|it) (sounds|sounds|sounds|looks) (boring|dull|meh)[ to me]",
-        "(not for me|not for me|not interested|not my thing)[, (sorry|thanks though)]",
-        "I (haven't|haven't|have not) seen (those|them) but they (are|are just) not (for me|my "
-        "thing)",
-        "(eh|meh) (I am not|not) (feeling|into) (it|that one)",
         "@blunt (nope|no|nah)[. next]",
-        "@polite (thanks|thank you), but (I don't think|I'm not sure) {item} is for me",
-        "(I've heard|people say) (bad things about|mixed things about) {item}[ so (no|not that "
-        "one)]",
+        "@polite (thanks|thank you), but I (don't think|am not sure) {item} is my type of movie",
+        "(I've heard|people say) (bad things about|mixed things about) {item}",
         "(I|I really) (didn't|don't) like the trailer[ for {item}]",
-        "(no|nah) I (don't|don't|don't|do not) think I (would|will) like (that one|{item})",
-        "(not a fan|not a big fan|not interested), (sorry|thanks)",
+        "(no|nah) I don't think I (would|will) like (that one|{item})",
         "@neg (ugh|meh), no",
-        "(nah|no), (I'd rather not|I'll skip {item})",
-        "{item} (doesn't|doesn't|doesn't|does not) (really grab me|do much)",
-        "(I don't think|nah, I don't think) I'd (like|enjoy) {item}",
-        "(something else|anything else)[ {please}]",
+        "(I'm|I am) not (in the mood for|feeling) (that one|{item})",
+        "(do you have|got) anything else?",
     ),
     "reason": (
         "(no|no|nah|hmm no|not really), {reason}",
@@ -201,8 +191,7 @@ CRI_F: dict[str, tuple[str, ...]] = {
         "{reason}",
         "(eh|well|but) {reason}",
         "(that|that one|{item}) (doesn't|doesn't|doesn't|does not) (sound|seem|look) (right|like "
-        "my "
-        "thing)(,|.) {reason}",
+        "my thing)(,|.) {reason}",
         "(not sure about|I don't know about) {item}, {reason}",
         "{reason}[, (sorry|unfortunately)]",
         "@polite (sorry|I am sorry) but {reason}",

@@ -50,13 +50,13 @@ _MOOD_PREFIX = {
 _GREETINGS = ("hi!", "hey,", "hello!", "hi there,", "hey there!", "hello,", "hi", "hey!",
               "hi,", "hello", "Hello.", "Hi.", "Hi!", "hello there!", "Hello!")
 _OPINIONS = {
-    "positive": ("loved it", "it was great", "really good movie", "one of my favorites",
-                 "it was amazing", "it was so good", "great movie", "I really liked it",
-                 "it was really good", "I loved that one"),
-    "neutral": ("it was ok", "it was decent", "not bad", "it was pretty good", "it was fine",
-                "I liked it", "it was alright", "it was good"),
-    "negative": ("not a fan", "it was kind of boring", "I didn't love it",
-                 "it was overrated", "it was meh", "it wasn't for me", "I didn't like it"),
+    "positive": ("loved it", "I loved it", "great movie", "one of my favorites",
+                 "I really liked it", "so good", "it was great", "really good movie",
+                 "I liked it a lot", "love that movie"),
+    "neutral": ("it was okay", "it was ok", "not bad", "I liked it", "pretty good",
+                "it was fine", "decent movie", "I thought it was ok"),
+    "negative": ("not a fan", "didn't like it", "I didn't love it", "kind of boring",
+                 "overrated", "it was meh", "wasn't for me"),
 }
 _FALLBACKS = ("ok", "hmm", "sure", "I see", "maybe", "...")
 #: Opening-turn remarks of returning users and of users whose goal came from a friend
