@@ -17,6 +17,10 @@ rows are compared with -- and the quickstart runs again with ``user_model.calibr
 (``quickstart+cal+K8``, ``quickstart+cal+K32``). The selection cost (candidates per kept
 turn, milliseconds per turn) is read from each run's manifest.
 
+The classifier two-sample test uses 1,000 turns per class (``C2ST_N``) on both sides; its
+AUC grows with the sample, so a run with fewer turns (llm-local: about 75) is also compared
+with the quickstart at its size ("same size" lines).
+
 Printed: a Markdown table, one row per (scenario, real set), with each figure next to its
 human floor (the same statistic between two random halves of the real dialogues) or, for
 transfer, its real-data ceiling. ``distinct-2`` and ``vendi`` are measured on the same
@@ -166,12 +170,14 @@ def measure(
         timings["calibrate_s"] = calibrate(bundle)
     chosen, notes = scenarios(skip_llm, bundle)
     rows: list[Row] = []
+    texts: dict[str, list[str]] = {}
     for scenario, path, extra in chosen:
         out = work / scenario
         timings[f"run.{scenario}_s"] = run_scenario(path, out, [*overrides, *extra])
         data = load_run(out)
         select = (data.manifest.get("user_model") or {}).get("select") or {}
         sim_texts = [str(r["user_text"]) for r in data.user_turns()]
+        texts[scenario] = sim_texts
         for name, _, _ in REAL_SETS:
             start = time.perf_counter()
             figures: dict[str, Any] = dict(compare_dialogues(data, real[name], seed=seed))
@@ -183,7 +189,29 @@ def measure(
                 figures["select.mean_turn_ms"] = select.get("mean_turn_ms")
             timings[f"compare.{scenario}.{name}_s"] = time.perf_counter() - start
             rows.append(Row(scenario, name, figures))
+    matched_baseline(rows, texts, real, seed)
     return rows, notes, timings
+
+
+def matched_baseline(
+    rows: Sequence[Row], texts: dict[str, list[str]], real: dict[str, Any], seed: int
+) -> None:
+    """For a row whose C2ST had fewer turns per class than the default (a small LLM run),
+    the quickstart's C2ST at that same size (``realism.c2st_auc_quickstart_same_n``): the
+    AUC grows with the sample, so only equal sizes compare."""
+    from simworld.metrics.classify import blas_single_thread
+    from simworld.metrics.realism import C2ST_N, c2st_auc
+
+    baseline = texts.get("quickstart")
+    for row in rows:
+        n = row.figures.get("realism.c2st_n")
+        if baseline is None or not isinstance(n, int) or n >= C2ST_N:
+            continue
+        real_texts = [t.text for d in real[row.real] for t in d.user_turns]
+        with blas_single_thread():
+            res = c2st_auc(baseline, real_texts, np.random.default_rng(seed), max_per_class=n)
+        row.figures["realism.c2st_auc_quickstart_same_n"] = res["auc"]
+        row.figures["realism.c2st_auc_quickstart_same_n_ci"] = res["ci"]
 
 
 def _f(value: Any, spec: str = ".3f") -> str:
@@ -193,7 +221,7 @@ def _f(value: Any, spec: str = ".3f") -> str:
 def table(rows: Sequence[Row]) -> str:
     """The scoreboard as a Markdown table (value, then floor or ceiling in parentheses)."""
     head = (
-        "| scenario | real set | c2st_auc (floor) | intent_jsd (floor) "
+        "| scenario | real set | c2st_auc (floor) @ turns/class | intent_jsd (floor) "
         "| words_per_turn_w1 (floor) | distinct_2 sim / real | vendi sim / real "
         "| transfer.intent_macro_f1 (ceiling) | transfer augmented |"
     )
@@ -210,7 +238,8 @@ def table(rows: Sequence[Row]) -> str:
         cells = [
             row.scenario,
             row.real,
-            f"{_f(f.get('realism.c2st_auc'))} ({_f(f.get('realism.c2st_auc_floor'))})",
+            f"{_f(f.get('realism.c2st_auc'))} ({_f(f.get('realism.c2st_auc_floor'))}) "
+            f"@ {f.get('realism.c2st_n', '–')}",
             f"{_f(f.get('realism.intent_jsd'))} ({_f(f.get('realism.intent_jsd_floor'))})",
             f"{_f(f.get('realism.words_per_turn_w1'), '.2f')} "
             f"({_f(f.get('realism.words_per_turn_w1_floor'), '.2f')})",
@@ -292,6 +321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for note in notes:
         print(f"note: {note}")
+    for row in rows:
+        f = row.figures
+        if f.get("realism.c2st_auc_quickstart_same_n") is not None:
+            lo, hi = f["realism.c2st_auc_quickstart_same_n_ci"]
+            print(
+                f"same size: {row.scenario} vs {row.real} used {f['realism.c2st_n']} turns per "
+                f"class; quickstart at that size: {_f(f['realism.c2st_auc_quickstart_same_n'])} "
+                f"({_f(lo)}-{_f(hi)})"
+            )
     for row in rows:
         f = row.figures
         if row.real == REAL_SETS[0][0] and f.get("select.candidates_per_turn") is not None:

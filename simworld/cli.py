@@ -287,9 +287,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise SimworldError(f"--giveaways: expected a count >= 0, got {args.giveaways}")
     data = load_run(_run_dir(args.run))
     real = load_dialogues(args.real, args.format)
-    result = compare_dialogues(data, real, seed=args.seed)
+    result = compare_dialogues(data, real, seed=args.seed, c2st_n=args.c2st_n)
     out = Console()
     out.print(format_compare(result))
+    n = result.get("realism.c2st_n")
+    if isinstance(n, int) and n < args.c2st_n:
+        out.print(
+            f"note: the C2ST used {n} turns per class (fewer than {args.c2st_n}); a small "
+            "sample pulls the AUC towards 0.5, so compare it only with runs measured at the "
+            f"same size (--c2st-n {n})"
+        )
     found = (
         compare_giveaways(
             data, real, seed=args.seed, top=args.giveaways, real_examples=not args.no_real_examples
@@ -412,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve_crs)
 
     from simworld.datasets import FORMATS
+    from simworld.metrics.realism import C2ST_N
 
     c = sub.add_parser("compare", help="realism of a run's user turns against real sessions")
     c.add_argument("run", help="run directory (written by simworld run)")
@@ -419,6 +427,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--format", required=True, choices=sorted(FORMATS), help="format of --real")
     c.add_argument("--json", help="also write the metrics to this JSON file")
     c.add_argument("--seed", type=int, default=0, help="seed for splits and bootstraps")
+    c.add_argument(
+        "--c2st-n",
+        type=int,
+        default=C2ST_N,
+        metavar="N",
+        help=f"turns per class in the classifier test (default {C2ST_N}); AUCs are comparable "
+        "only at the same N",
+    )
     c.add_argument(
         "--giveaways",
         type=int,

@@ -14,9 +14,11 @@ apart. Companions:
   as close to real users as real users are to themselves.
 
 Keys: ``realism.c2st_auc`` (+ ``_ci``, ``_floor``, ``realism.c2st_p_value``,
-``realism.c2st_accuracy``), ``realism.intent_jsd`` (+ ``_ci``, ``_floor``; intents predicted
-by a classifier trained on the simulated turns), ``realism.intent_jsd_labels`` (+ ``_ci``,
-``_floor``; simulated vs human labels, when the real data has them), ``realism.sentiment_jsd``,
+``realism.c2st_accuracy``, and ``realism.c2st_n``: turns per class, :data:`C2ST_N` unless a
+side has fewer -- the AUC is only comparable at equal ``c2st_n``), ``realism.intent_jsd``
+(+ ``_ci``, ``_floor``; intents predicted by a classifier trained on the simulated turns),
+``realism.intent_jsd_labels`` (+ ``_ci``, ``_floor``; simulated vs human labels, when the real
+data has them), ``realism.sentiment_jsd``,
 ``realism.topic_jsd`` (+ ``_ci``, ``_floor``); beside each JSD (base 2) the total variation
 of the same two mixes, ``realism.intent_tv``, ``realism.intent_tv_labels``,
 ``realism.sentiment_tv``, ``realism.topic_tv`` (each + ``_floor``);
@@ -51,7 +53,13 @@ from simworld.metrics.behaviour import behaviour, behaviour_gaps, session_gaps_c
 from simworld.metrics.classify import blas_single_thread, gold_label, to_iard
 from simworld.metrics.content import GenreVocabulary, genre_mentions, sentiment_buckets
 from simworld.metrics.giveaways import Giveaway, Giveaways, giveaways
-from simworld.metrics.realism import c2st_auc, intent_predictions, labels_jsd, multilabel_jsd
+from simworld.metrics.realism import (
+    C2ST_N,
+    c2st_auc,
+    intent_predictions,
+    labels_jsd,
+    multilabel_jsd,
+)
 from simworld.metrics.run import RunData, load_run
 from simworld.metrics.stats import distribution, jsd, split_halves, subsample, total_variation
 from simworld.metrics.transfer import intent_transfer
@@ -72,11 +80,16 @@ def compare(
     *,
     seed: int = 0,
     catalog: Catalog | None = None,
+    c2st_n: int = C2ST_N,
 ) -> dict[str, MetricValue]:
     """Compare the run in ``run_dir`` with the real dialogues in ``real_path`` (format
     ``fmt``, see :data:`simworld.datasets.FORMATS`)."""
     return compare_dialogues(
-        load_run(run_dir), load_dialogues(real_path, fmt), seed=seed, catalog=catalog
+        load_run(run_dir),
+        load_dialogues(real_path, fmt),
+        seed=seed,
+        catalog=catalog,
+        c2st_n=c2st_n,
     )
 
 
@@ -124,11 +137,16 @@ def compare_dialogues(
     seed: int = 0,
     catalog: Catalog | None = None,
     n_boot: int = 200,
+    c2st_n: int = C2ST_N,
 ) -> dict[str, MetricValue]:
-    """:func:`compare` on an already loaded run and already imported real dialogues."""
+    """:func:`compare` on an already loaded run and already imported real dialogues.
+    ``c2st_n``: texts per class in the classifier test (:data:`C2ST_N`; a smaller value
+    matches a small run, see :func:`simworld.metrics.realism.c2st_auc`)."""
+    if c2st_n < 10:
+        raise DataError(f"c2st_n: expected at least 10 texts per class, got {c2st_n}")
     data = run if isinstance(run, RunData) else load_run(run)
     with blas_single_thread():
-        return _compare(data, real, seed=seed, catalog=catalog, n_boot=n_boot)
+        return _compare(data, real, seed=seed, catalog=catalog, n_boot=n_boot, c2st_n=c2st_n)
 
 
 def _compare(
@@ -138,6 +156,7 @@ def _compare(
     seed: int,
     catalog: Catalog | None,
     n_boot: int,
+    c2st_n: int,
 ) -> dict[str, MetricValue]:
     rows = data.user_turns()
     if not rows:
@@ -165,9 +184,12 @@ def _compare(
     }
 
     # Classifier two-sample test, and its human floor.
-    c2st = c2st_auc(sim_texts, real_texts, rngs[1], n_boot=n_boot)
-    floor = c2st_auc(text_a, text_b, rngs[2], n_boot=0)
+    c2st = c2st_auc(sim_texts, real_texts, rngs[1], n_boot=n_boot, max_per_class=c2st_n)
+    floor = c2st_auc(
+        text_a, text_b, rngs[2], n_boot=0, max_per_class=min(c2st_n, c2st["n_per_class"])
+    )
     out["realism.c2st_auc"] = c2st["auc"]
+    out["realism.c2st_n"] = c2st["n_per_class"]
     out["realism.c2st_auc_ci"] = c2st["ci"]
     out["realism.c2st_auc_floor"] = floor["auc"]
     out["realism.c2st_p_value"] = c2st["p_value"]

@@ -423,6 +423,7 @@ def summarize(metrics: Mapping[str, Any]) -> str:
     if "realism.c2st_auc" in m:
         lines.append(
             f"realism    C2ST AUC {_f(m.get('realism.c2st_auc'))} "
+            f"on {m.get('realism.c2st_n')} turns per class "
             f"(human floor {_f(m.get('realism.c2st_auc_floor'))}), "
             f"intent JSD {_f(m.get('realism.intent_jsd'))} "
             f"(floor {_f(m.get('realism.intent_jsd_floor'))})"

@@ -209,6 +209,8 @@ def test_cli_compare_prints_the_giveaways(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "what gives simulated turns away" in proc.stdout
     assert "more common in real turns" in proc.stdout
+    # a small run: the C2ST sample is smaller than the default, and the output says so
+    assert "note: the C2ST used" in proc.stdout
     saved = json.loads((tmp_path / "cmp" / "metrics.giveaways.json").read_text())
     assert len(saved["sim"]) == 5 and saved["real"][0]["examples"]
     top = saved["sim"][0]

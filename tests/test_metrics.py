@@ -127,6 +127,15 @@ def test_c2st_disjoint_styles_is_separable() -> None:
     assert res["p_value"] < 1e-6 and res["accuracy"] > 0.9
 
 
+def test_c2st_uses_a_fixed_sample_per_class() -> None:
+    from simworld.metrics.realism import C2ST_N
+
+    sim, real = _phrases(2, 300), [CASUAL[i % len(CASUAL)] + f" {i}" for i in range(500)]
+    assert c2st_auc(sim, real, np.random.default_rng(0))["n_per_class"] == 300
+    res = c2st_auc(sim, real, np.random.default_rng(0), max_per_class=50)
+    assert res["n_per_class"] == 50 and 50 < C2ST_N
+
+
 def test_c2st_too_few_texts_is_nan() -> None:
     res = c2st_auc(["a", "b"], ["c", "d"], np.random.default_rng(0))
     assert math.isnan(res["auc"])

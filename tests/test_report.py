@@ -195,6 +195,15 @@ def test_compare_same_style_vs_different_style(tmp_path: Path, run_dir: Path) ->
     assert table.row_count == len([k for k in same if not k.endswith(("_ci", "_floor"))])
 
 
+def test_compare_reports_the_c2st_sample_size(tmp_path: Path, run_dir: Path) -> None:
+    real = write_real_jsonl(tmp_path / "other.jsonl", style="casual")
+    full: dict[str, Any] = compare(run_dir, real, "jsonl")
+    small: dict[str, Any] = compare(run_dir, real, "jsonl", c2st_n=20)
+    assert small["realism.c2st_n"] == 20 < full["realism.c2st_n"]
+    with pytest.raises(DataError, match="c2st_n"):
+        compare(run_dir, real, "jsonl", c2st_n=5)
+
+
 def test_compare_unlabelled_real_has_no_transfer(tmp_path: Path, run_dir: Path) -> None:
     path = write_real_jsonl(tmp_path / "plain.jsonl", style="sim", labelled=False)
     result = compare(run_dir, path, "jsonl", seed=1)

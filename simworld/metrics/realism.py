@@ -58,19 +58,28 @@ def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
+#: Texts per class in the classifier two-sample test. Its AUC grows with the training set:
+#: one simulated population scored 0.61, 0.75, 0.85 and 0.90 against ReDial seekers with 72,
+#: 300, 1,000 and 1,869 turns per class. Figures are comparable only at the same size, so
+#: the test always uses this many per class when both sides have them.
+C2ST_N = 1000
+
+
 def c2st_auc(
     sim_texts: Sequence[str],
     real_texts: Sequence[str],
     rng: np.random.Generator,
     *,
     folds: int = 5,
-    max_per_class: int = 2000,
+    max_per_class: int = C2ST_N,
     n_boot: int = 200,
 ) -> dict[str, Any]:
     """Classifier two-sample test of simulated vs real texts.
 
     Returns ``{"auc", "ci": (lo, hi), "p_value", "accuracy", "n_per_class"}``; values are
-    NaN when either side has fewer than ``2 * folds`` texts. The classifier is logistic
+    NaN when either side has fewer than ``2 * folds`` texts. Each side is subsampled to
+    ``max_per_class`` (:data:`C2ST_N`); with fewer texts the AUC is biased towards 0.5, so
+    ``n_per_class`` must be reported with it. The classifier is logistic
     regression on word 1-2 gram and char 2-4 gram TF-IDF plus style features
     (:func:`simworld.metrics.classify.text_classifier`), evaluated by stratified ``folds``-fold
     cross-validation with texts grouped by their normalised form.
