@@ -237,7 +237,7 @@ CRI_A: dict[str, tuple[str, ...]] = {
     "decade": (
         "(but|and) from {decade_np}[ if possible]",
         "(preferably|ideally) (from|made in) {decade_np}",
-        "(any|any|any|got any) from {decade_np}?",
+        "any from {decade_np}?",
         "(can|could) it be from {decade_np}?",
         "(only|just) {decade_mod} (stuff|movies)[ though]",
     ),

@@ -20,10 +20,10 @@ IQU: dict[str, tuple[str, ...]] = {
         f"[{{greet}}] I (need|want) (a movie|a good movie|something|something good) to watch[ "
         f"{_WHEN}]",
         "[{greet}] (I am|I'm) looking for a (good|great) movie[ {please}]",
-        "[{greet}] I have seen (all|most) of the (usual|popular) ones, (any|any|any|got any) "
+        "[{greet}] I have seen (all|most) of the (usual|popular) ones, any "
         "suggestions?",
         f"[{{greet}}] (what's good|what should I watch)[ {_WHEN}]?",
-        f"[{{greet}}] (any|any|any|got any) [good ][movie ]{_RECS}?",
+        f"[{{greet}}] any [good ][movie ]{_RECS}?",
         "[{greet}] I'm (bored|so bored)[. (What should I watch|Do you have any ideas)?]",
         "[{greet}] looking for (a movie|something|something good) to watch[, (I'm open to "
         "anything|not sure what yet)]",
@@ -36,7 +36,7 @@ IQU: dict[str, tuple[str, ...]] = {
         f"[{{greet}}] (I'm|I am||) (looking for|looking for|after|hoping to find|trying to "
         f"find) {{want}}[ to watch][ {_WHEN}]",
         "[{greet}] (can|could) you (recommend|suggest) {want}[ {please}]?",
-        f"[{{greet}}] (any|any|got any|do you have any) {_RECS} for {{want}}?",
+        f"[{{greet}}] (any|do you have any) {_RECS} for {{want}}?",
         f"[{{greet}}] I (want|need|would like) to (watch|see) {{want}}[ {_WHEN}]",
         f"[{{greet}}] {{pref}}. (Any|Got any) {_RECS}?",
         "[{greet}] {pref}. (What (would|do) you (recommend|suggest)|What (should|could) I "
@@ -62,7 +62,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] (it's|it is) movie night and (I|I|we) want {want}",
     ),
     "genre": (
-        "[{greet}] (any|any|any|got any|know any) good {genre_pl}[ (you'd recommend|to "
+        "[{greet}] (any|any|know any) good {genre_pl}[ (you'd recommend|to "
         "recommend|you "
         "can think of|out there)]?",
         "[{greet}] (I love|I like|I really like|I'm a [big ]fan of) {genre_pl}[. (Do you "
@@ -83,7 +83,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] who makes good {genre_pl} these days?",
     ),
     "decade": (
-        "[{greet}] (any|any|any|got any|know any) good (movies|films) from {decade_np}?",
+        "[{greet}] (any|any|know any) good (movies|films) from {decade_np}?",
         "[{greet}] I'm (in the mood|looking) for (a|a good) {decade_mod} (movie|flick|film)",
         "[{greet}] I (love|really like) {decade_mod} movies[, (any suggestions|what do you "
         "recommend)?]",
@@ -101,7 +101,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "{decade_np}?",
     ),
     "decade:new": (
-        "[{greet}] (any|any|any|got any) (good|decent) {decade_mod} movies (I might have "
+        "[{greet}] any (good|decent) {decade_mod} movies (I might have "
         "missed|worth "
         "watching)?",
         "[{greet}] (I want|looking for) a (fairly|pretty) (recent|new) one[,] (like|say) "
@@ -110,7 +110,7 @@ IQU: dict[str, tuple[str, ...]] = {
     "era:classic": (
         "[{greet}] I'm looking for (an old classic|something old school|an oldie|a real "
         "classic)",
-        "[{greet}] (any|any|any|got any) good (old|classic|older) (movies|films)[ to recommend]?",
+        "[{greet}] any good (old|classic|older) (movies|films)[ to recommend]?",
         "[{greet}] I (love|like|prefer) (old|older|classic) (movies|films)[, the older the "
         "better]",
         "[{greet}] (I want|looking for) an older movie[ (but|and) (nothing|not) too "
@@ -118,7 +118,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] what's a (good|great) classic (I should see|to watch)[ tonight]?",
     ),
     "era:recent": (
-        "[{greet}] (any|any|any|got any) good (new|recent) movies[ out there]?",
+        "[{greet}] any good (new|recent) movies[ out there]?",
         "[{greet}] what's (good|worth watching) that came out (recently|in the last few "
         "years)?",
         "[{greet}] I want (a new one|a recent one|one that came out lately)",
@@ -130,17 +130,17 @@ IQU: dict[str, tuple[str, ...]] = {
     ),
     "tag": (
         "[{greet}] (I'm|I am||) (looking for|looking for) {tag}[ tonight]",
-        "[{greet}] (any|any|any|got any) (suggestions|recs) for {tag}?",
+        "[{greet}] any (suggestions|recs) for {tag}?",
         "[{greet}] (can|could) you (recommend|find me) {tag}?",
     ),
     "tag:noun": (
-        "[{greet}] (any|any|any|got any|know any) good (movies|films) about {tag_word}?",
+        "[{greet}] (any|any|know any) good (movies|films) about {tag_word}?",
         "[{greet}] I'm (really into|obsessed with) {tag_word} (lately|right now)[, got "
         "anything?]",
         "[{greet}] I want a movie with {tag_word} in it",
     ),
     "tag:adj": (
-        "[{greet}] (any|any|any|got any) good {tag_word} (movies|films)?",
+        "[{greet}] any good {tag_word} (movies|films)?",
         "[{greet}] I want something {tag_word}[ tonight]",
         "[{greet}] I am looking for a (really|very|pretty) {tag_word} movie",
     ),
@@ -161,7 +161,7 @@ IQU: dict[str, tuple[str, ...]] = {
     ),
     "avoid": (
         f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
-        "[{greet}] (any|any|any|got any) (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
+        "[{greet}] any (suggestions|ideas)? (just|but) (no|please no) {avoid_pl}",
         "[{greet}] I (don't|don't|don't|do not) (like|care for) {avoid_pl}, (so|but) what (have "
         "you "
         "got|do you suggest)?",
@@ -367,7 +367,7 @@ STO: dict[str, tuple[str, ...]] = {
         "@polite (sorry|apologies), can we start over? {pref}",
         "(actually|hmm), let's switch gears. {pref}",
     ),
-    "genre": ("(forget that|never mind), (any|any|any|got any) good {genre_pl}?",
+    "genre": ("(forget that|never mind), any good {genre_pl}?",
               "(new idea|actually), (what about|how about) {genre_pl} (instead|now)?"),
     "like": ("(forget that|never mind), (anything|one|movies) like {like} (instead|then)?",),
 }
@@ -409,7 +409,7 @@ ASK: dict[str, tuple[str, ...]] = {
 
 CON: dict[str, tuple[str, ...]] = {
     "any": (
-        "(any|any|any|got any) (more|other) (suggestions|ideas|options|recommendations)?",
+        "any (more|other) (suggestions|ideas|options|recommendations)?",
         "what else (do you have|have you got|you got)?",
         "(can|could) you (give me|suggest|recommend) (some|a couple|two or three) more?",
         "anything else[ (like that|along those lines)]?",
@@ -431,7 +431,7 @@ CON: dict[str, tuple[str, ...]] = {
         "(hmm|ok), (what about|how about) (some|a few) other (options|ones)?",
     ),
     "genre": (
-        "(any|any|any|got any) other {genre_pl}?",
+        "any other {genre_pl}?",
         "(more|some more) {genre_pl}[, {please}]",
         "what other {genre_pl} (do you know|would you suggest)?",
     ),

@@ -168,8 +168,8 @@ def decade_relation(value: str, year: int | None) -> str:
 _ERA_WANT = {
     "classic": ("an older movie", "a classic", "something old school", "an oldie",
                 "an old classic", "one of the old greats"),
-    "recent": ("something recent", "a newer movie", "a new release", "a movie that came out "
-               "recently", "a more recent movie", "a fairly new movie"),
+    "recent": ("something recent", "a newer movie", "a new release", "a recent movie",
+               "a more recent movie", "a fairly new movie", "something new"),
     "any": ("a good movie, old or new", "anything good, new or old",
             "something good from any era"),
 }

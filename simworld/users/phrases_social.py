@@ -111,7 +111,8 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "request": (
         "(it's|it is) (movie night|date night|a lazy Sunday)[ (here|for us)]",
         "I (have|got) the (night|weekend) off",
-        "(I'll|I will) [probably ]watch [it ](tonight|with my family)",
+        "(I'll|I will) [probably ]watch [it ](tonight|this weekend|with my (wife|husband|kids|"
+        "friends))",
         "my (kids|wife|husband|girlfriend|boyfriend|roommates) (will|might) (watch|join) too",
         "I (have|have already) (seen|watched) most of the (popular|usual) ones",
         "(I'm|I am||) [pretty ](open|flexible) (otherwise|on everything else)",
@@ -119,7 +120,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(nothing|not) too long (though|please)",
         "I (like|love) (a lot of|most) (movies|genres) (really|to be honest)",
         "(I|I) (don't|don't|don't|do not) watch (many|a lot of) new movies",
-        "I (want|would like) to see something I (haven't|have not) seen before",
         "(what|which) (would|do) you (suggest|recommend)?",
         "(do you have|have you seen) any (good|great) ones?",
         "(do you have|have you got) any (suggestions|ideas)?",
