@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from simworld.users.goal import Facet
@@ -241,3 +242,19 @@ def test_a_genre_said_in_the_templates_own_words_counts_as_mentioned() -> None:
     assert not guards.facet_mentioned("a good movie please", thriller)
     # tags are matched by their own word only
     assert not guards.facet_mentioned("something scary", Facet("tag", "horror"))
+
+
+def test_a_closing_accept_is_told_to_say_goodbye() -> None:
+    from llm_contexts import context, new_state
+
+    from simworld.crs.protocol import CRSReply, RecItem
+    from simworld.users.models.llm_prompt import turn_instruction
+
+    state = new_state()
+    item = next(iter(state.catalog.items))
+    state.observe(0, "IQU", state.plan("IQU", np.random.default_rng(0)),
+                  CRSReply("Try this", (RecItem(item.item_id, item.display_title, 1.0),)))
+    ctx = context(state, "ACC", 1)
+    assert "goodbye" not in turn_instruction(ctx, 8)
+    ctx.slots.closing = True
+    assert "goodbye" in turn_instruction(ctx, 8)
