@@ -135,6 +135,24 @@ def test_iard_intents_order_and_mentions(tmp_path: Path) -> None:
     assert d.meta["accepted"] == [4]
 
 
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("hi...I like comedies", "hi I like comedies"),  # IARD's join of two messages
+        ("a comedy....Thanks", "a comedy. Thanks"),  # a message's own "." then the join
+        ("ok ...sure", "ok sure"),
+        ("well... maybe", "well... maybe"),  # an ellipsis the seeker typed
+        ("wait...", "wait..."),
+    ],
+)
+def test_iard_message_joins_become_spaces(tmp_path: Path, raw: str, text: str) -> None:
+    record = {"1": {"dialogue_info": {"S1": _utt(1, "seeker", raw, ["OTH"])}}}
+    path = tmp_path / "iard.json"
+    path.write_text(json.dumps(record))
+    [d] = load_dialogues(path, "iard")
+    assert d.turns[0].text == text
+
+
 def test_iard_bad_role_names_record_and_field(tmp_path: Path) -> None:
     data = {"9": {"dialogue_info": {"S1": _utt(1, "narrator", "hi", ["OTH"])}}}
     path = tmp_path / "iard.json"

@@ -16,8 +16,12 @@ Layout read::
   labels go to ``meta["top_level"]``; ``meta["pos"]`` keeps the utterance position.
 - ``@124485 <Spaceballs (1987)>`` mentions become the title as shown, ``Spaceballs (1987)``
   (the same form the ReDial importer produces).
-- IARD already merged consecutive messages (with "..."); turns are merged again anyway in
-  case two utterances of one role follow each other.
+- IARD already merged consecutive messages, joining them with "..." and no space after
+  ("hi...I like comedies", "a comedy....Thanks"): such a join becomes a space (after a
+  message's own final mark, that mark and a space), as the other importers join messages,
+  so a comparison does not tell real from simulated turns by the join (38% of IARD seeker
+  turns held one). An ellipsis followed by a space ("well... maybe") is kept as typed.
+  Turns are merged again anyway in case two utterances of one role follow each other.
 
 Dialogue ``meta``: ``file``, ``accepted`` (utterance positions of accepted recommendations).
 Errors name the record key, e.g. ``record "474": dialogue_info.S3.role: ...``.
@@ -40,6 +44,7 @@ from simworld.datasets.base import (
 )
 
 _MENTION = re.compile(r"@\d+\s*<([^<>]*)>")
+_JOIN = re.compile(r"\s*(\.?)\.\.\.(?=[^\s.])")
 _SPACES = re.compile(r"[ \t]+")
 _ROLES: dict[str, Speaker] = {"seeker": "user", "recommender": "system"}
 SUB = "sub-intent/action"
@@ -49,6 +54,12 @@ TOP = "top-level intent/action"
 def normalize_mentions(text: str) -> str:
     """Replace ``@id <Title (year)>`` by ``Title (year)``."""
     return _MENTION.sub(lambda m: _SPACES.sub(" ", m.group(1)).strip(), text)
+
+
+def unjoin(text: str) -> str:
+    """Undo IARD's "..." message joins: ``"hi...I like"`` -> ``"hi I like"``, ``"film....Thanks"``
+    -> ``"film. Thanks"``; ``"well... maybe"`` (a typed ellipsis) is left alone."""
+    return _JOIN.sub(lambda m: f"{m.group(1)} " if m.group(1) else " ", text).strip()
 
 
 def load_iard(path: Path) -> list[Dialogue]:
@@ -79,7 +90,7 @@ def _parse(conv_id: str, rec: Any, where: Where) -> Dialogue:
                 pos,
                 Message(
                     _ROLES[role],
-                    normalize_mentions(text),
+                    unjoin(normalize_mentions(text)),
                     _labels(utt, SUB, where, base),
                     {"pos": pos, "top_level": _labels(utt, TOP, where, base)},
                 ),
