@@ -168,7 +168,7 @@ def test_an_accepted_film_is_not_offered_for_acceptance_again() -> None:
     st = wanting(2)
     st.accepted = ["c"]
     st.observe(2, "CON", Slots(), CRSReply("How about these?", (RecItem("c", "Close Film", 1.0),)))
-    assert st.context != "rec_match"
+    assert st.context == "other" and st.best_item is None  # nothing new: no accept, no reject
 
 
 def test_overrides_exclude_and_reweight() -> None:

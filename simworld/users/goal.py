@@ -149,7 +149,10 @@ class GoalState:
                 it for it in known if it.id not in self.rejected and it.id not in self.accepted
             ]
             if not fresh:
-                return "rec_mismatch", known[0]
+                # Only films already rejected or accepted: a miss, about one the user turned
+                # down (never about a film the user took).
+                turned_down = [it for it in known if it.id not in self.accepted]
+                return ("rec_mismatch", turned_down[0]) if turned_down else ("other", None)
             scored = [(self.goal.satisfaction(self.catalog.get(it.id)), it) for it in fresh]
             best_score, best = max(scored, key=lambda p: p[0])
             if best.id in self.seen_items and best.id != self.goal.target.item_id:
