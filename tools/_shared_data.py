@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simworld.errors import DataError
+from simworld.errors import DataError, SimworldError
 from simworld.latents.intents import CLOSE, DEFAULT_INTENTS
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -179,6 +181,21 @@ def normalise_iard_text(text: str) -> str:
 def normalise_redial_text(text: str) -> str:
     """ReDial text with every ``@id`` mention replaced by the placeholder word."""
     return REDIAL_MENTION.sub(f" {MOVIE_TOKEN} ", text)
+
+
+def write_figures(
+    out: Path, produce: Callable[[], dict[str, Any]], summary: Callable[[dict[str, Any]], str]
+) -> int:
+    """A tool's last step: ``produce()`` the figures and write them to ``out`` (exit code 0,
+    one line with ``summary``), or print the input's error in one line (exit code 2)."""
+    try:
+        figures = produce()
+    except SimworldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_json(out, figures)
+    print(f"wrote {out}: {summary(figures)}")
+    return 0
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -37,7 +36,7 @@ from _shared_data import (
     read_json,
     seeker_primaries,
     source_entry,
-    write_json,
+    write_figures,
 )
 
 from simworld.calibration.chain import (
@@ -48,7 +47,7 @@ from simworld.calibration.chain import (
     round_distribution,
     summary,
 )
-from simworld.errors import DataError, SimworldError
+from simworld.errors import DataError
 from simworld.latents.intents import CLOSE
 
 OUT_PATH = Path(__file__).resolve().parents[1] / "simworld" / "data" / "intent_policy_iard.json"
@@ -158,17 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iard", type=Path, default=IARD_PATH, help="IARD JSON file")
     parser.add_argument("--out", type=Path, default=OUT_PATH, help="where to write the table")
     args = parser.parse_args(argv)
-    try:
-        table = estimate(args.iard)
-    except SimworldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    write_json(args.out, table)
-    print(
-        f"wrote {args.out}: {table['n_dialogues']} dialogues, "
-        f"{table['n_seeker_turns']} seeker turns"
+    return write_figures(
+        args.out,
+        lambda: estimate(args.iard),
+        lambda t: f"{t['n_dialogues']} dialogues, {t['n_seeker_turns']} seeker turns",
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,18 +14,17 @@ Usage: ``python tools/measure_genres.py [--redial PATH ...] [--out PATH]``
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from _shared_data import REDIAL_PATHS, source_entry, write_json
+from _shared_data import REDIAL_PATHS, source_entry, write_figures
 
 from simworld.catalog import Catalog
 from simworld.crs.nlu import Lexicon, parse
 from simworld.datasets import load_dialogues
-from simworld.errors import SimworldError
+from simworld.errors import DataError
 
 OUT_PATH = Path(__file__).resolve().parents[1] / "simworld" / "data" / "genres_redial.json"
 DECIMALS = 4
@@ -44,7 +43,7 @@ def measure(paths: Sequence[Path]) -> dict[str, Any]:
             named.update(genres)
             n_dialogues += 1
     if not n_dialogues:
-        raise SystemExit("no dialogues read")
+        raise DataError("no dialogues", file=", ".join(map(str, paths)))
     return {
         "description": (
             "share of ReDial dialogues in which the seeker names each genre "
@@ -63,14 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=OUT_PATH, help="where to write the table")
     args = parser.parse_args(argv)
-    try:
-        figures = measure(args.redial)
-    except SimworldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    write_json(args.out, figures)
-    print(f"wrote {args.out}: {figures['n_dialogues']} dialogues")
-    return 0
+    return write_figures(
+        args.out, lambda: measure(args.redial), lambda f: f"{f['n_dialogues']} dialogues"
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import argparse
 import csv
 import math
 import re
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,10 +37,11 @@ from _shared_data import (
     read_jsonl,
     seeker_primaries,
     source_entry,
-    write_json,
+    write_figures,
 )
 
-from simworld.errors import DataError, SimworldError
+from simworld.calibration.style_fit import word_summary
+from simworld.errors import DataError
 
 DECIMALS = 4
 OUT_PATH = Path(__file__).resolve().parents[1] / "simworld" / "data" / "style_redial.json"
@@ -394,21 +394,9 @@ def per_intent_words(path: Path) -> dict[str, Any]:
         for u, intent in seeker_primaries(utterances):
             by_intent[intent].append(word_count(normalise_iard_text(u.text)))
     everything = [n for ns in by_intent.values() for n in ns]
-    out: dict[str, Any] = {c: _mean_median(ns) for c, ns in by_intent.items()}
-    out["ALL"] = _mean_median(everything)
+    out: dict[str, Any] = {c: word_summary(ns) for c, ns in by_intent.items()}
+    out["ALL"] = word_summary(everything)
     return out
-
-
-def _mean_median(values: Sequence[int]) -> dict[str, Any]:
-    if not values:
-        return {"mean": None, "median": None, "n": 0, "one_word": None}
-    arr = np.asarray(values, dtype=float)
-    return {
-        "mean": _r(float(arr.mean())),
-        "median": _r(float(np.median(arr))),
-        "n": arr.size,
-        "one_word": _r(float((arr <= 1).mean())),
-    }
 
 
 def _spread(values: Sequence[float], noise: Sequence[float]) -> dict[str, float]:
@@ -453,14 +441,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iard", type=Path, default=IARD_PATH, help="IARD JSON file")
     parser.add_argument("--out", type=Path, default=OUT_PATH, help="where to write the figures")
     args = parser.parse_args(argv)
-    try:
-        figures = measure(args.redial, args.movies, args.iard)
-    except SimworldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    write_json(args.out, figures)
-    print(f"wrote {args.out}: {figures['n_seeker_turns']} seeker turns")
-    return 0
+    return write_figures(
+        args.out,
+        lambda: measure(args.redial, args.movies, args.iard),
+        lambda f: f"{f['n_seeker_turns']} seeker turns",
+    )
 
 
 if __name__ == "__main__":

@@ -261,19 +261,25 @@ def _per_unit(units: Sequence[Sequence[str]], defaults: Mapping[str, Any]) -> di
 
 def _per_intent(
     units: Sequence[Sequence[str]], intents: Sequence[Sequence[str]]
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict[str, Any]]:
     groups: dict[str, list[int]] = {}
     for texts, labels in zip(units, intents, strict=True):
         for text, label in zip(texts, labels, strict=False):
             n = word_count(text)
             groups.setdefault(label, []).append(n)
             groups.setdefault("ALL", []).append(n)
+    return {code: word_summary(v) for code, v in sorted(groups.items())}
+
+
+def word_summary(values: Sequence[int]) -> dict[str, Any]:
+    """Words per turn of one group of turns: mean, median, n and the share of one-word
+    turns (None figures for no turns). Shared with ``tools/measure_style.py``."""
+    if not values:
+        return {"mean": None, "median": None, "n": 0, "one_word": None}
+    arr = np.asarray(values, dtype=float)
     return {
-        code: {
-            "mean": _r(float(np.mean(v))),
-            "median": _r(float(np.median(v))),
-            "n": len(v),
-            "one_word": _r(float(np.mean(np.asarray(v) <= 1))),
-        }
-        for code, v in sorted(groups.items())
+        "mean": _r(float(arr.mean())),
+        "median": _r(float(np.median(arr))),
+        "n": len(values),
+        "one_word": _r(float((arr <= 1).mean())),
     }

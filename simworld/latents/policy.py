@@ -52,10 +52,10 @@ STATE_MULTIPLIERS: dict[str, dict[str, float]] = {
     "explain": {"ACC": 1.0},
     "other": {},
     "start": {},
-    # After accepting a film while wanting another: say more of the taste (see also
-    # ASK_MORE_RATE in choose()).
-    "want_more": {"CON": 4.0, "PRO": 2.0, "CRI-A": 2.0},
 }
+#: On top of those, after accepting a film while wanting another (and no new list yet): ask
+#: for more or say more of the taste (see also :data:`ASK_MORE_RATE`).
+WANT_MORE_MULTIPLIERS: dict[str, float] = {"CON": 4.0, "PRO": 2.0, "CRI-A": 2.0}
 
 
 #: Chance that a user who accepted a film and wants another asks for more (CON) right after
@@ -99,6 +99,7 @@ class IntentPolicy:
             ctx: np.array([m.get(c, 1.0) for c in self.intents])
             for ctx, m in STATE_MULTIPLIERS.items()
         }
+        self._want_more = np.array([WANT_MORE_MULTIPLIERS.get(c, 1.0) for c in self.intents])
         self.history_weight = history_weight
         self.context_weight = context_weight
 
@@ -118,7 +119,7 @@ class IntentPolicy:
                 w = w * group**self.context_weight
         w = w * self._state[ctx] * self._mult * self._feasible(state, turn_index)
         if state.wants_more and ctx in ("other", "question"):
-            w = w * self._state["want_more"]
+            w = w * self._want_more
         return np.asarray(w, dtype=np.float64)
 
     def _feasible(self, state: GoalState, turn_index: int) -> np.ndarray:

@@ -247,8 +247,9 @@ def sample_goal(
     facets = _facets(rng, catalog, target, persona, facet_kinds, seen)
     wanted = 1
     if films_wanted:
-        counts, p = normalise({str(k): v for k, v in films_wanted.items()})
-        wanted = int(counts[int(rng.choice(len(counts), p=p))])
+        counts = list(films_wanted)
+        p = np.array([films_wanted[k] for k in counts], dtype=float)
+        wanted = counts[int(rng.choice(len(counts), p=p / p.sum()))]
     return Goal(
         target=target,
         facets=facets,

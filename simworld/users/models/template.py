@@ -229,10 +229,7 @@ class TemplateUserModel:
 
     def _goodbye(self, ctx: TurnContext, turn: _TurnSlots) -> str:
         """A short thanks-and-goodbye from the successful CLOSE phrases (for a closing ACC)."""
-        pool = [
-            t for t in phrases.pool(CLOSE, "success")
-            if not phrases.slot_names(t.body) & {"item", "item_title"}
-        ]
+        pool = phrases.pool(CLOSE, "success")
         w = np.array([phrases.tone_weight(t.tags, ctx.traits) for t in pool]) + 1e-9
         tpl = pool[int(ctx.rng.choice(len(pool), p=w / w.sum()))]
         turn.reset()
