@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -361,8 +362,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             err.print(f"· {message}")
 
         bundle = fit_bundle(
-            dialogues, scenario=scenario, seed=args.seed, base_dir=base, source=source,
+            dialogues,
+            scenario=scenario,
+            seed=args.seed,
+            base_dir=base,
+            source=source,
             report=report,
+            rounds=args.rounds,
+            round_candidates=args.round_candidates,
         )
         out = save_bundle(bundle, args.out)
     critic = dict(bundle.manifest.get("critic", {}))
@@ -374,7 +381,33 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         f"held-out AUC {'-' if auc is None else format(auc, '.3f')} "
         f"({critic.get('n_test_real')} real vs {critic.get('n_test_sim')} simulated turns)"
     )
+    for rnd in critic.get("rounds", [])[1:]:
+        print(
+            f"  round {rnd['round']}: against turns kept from {rnd['select_candidates']} "
+            f"candidates, held-out AUC of the earlier critics "
+            f"{_fmt(rnd.get('earlier_rounds_heldout_auc'))}, of this round's "
+            f"{_fmt(rnd.get('heldout_auc'))}"
+        )
     return 0
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else format(value, ".3f")
+
+
+def _at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: an integer >= ``low`` (otherwise a one-line usage error)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {value}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -418,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--strategy", choices=["preference", "popularity"], default="preference")
     s.set_defaults(func=cmd_serve_crs)
 
+    from simworld.calibration.fit import ROUND_CANDIDATES, ROUNDS
     from simworld.datasets import FORMATS
     from simworld.metrics.realism import C2ST_N
 
@@ -484,6 +518,20 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--seed", type=int, default=0, help="seed for simulation, splits, fits")
     cal.add_argument(
         "--scenario", help="scenario whose user model is calibrated (default: the defaults)"
+    )
+    cal.add_argument(
+        "--rounds",
+        type=_at_least(1),
+        default=ROUNDS,
+        help=f"critic rounds; each after the first learns what selection with the earlier ones "
+        f"lets through (default {ROUNDS}; 1 = a single critic)",
+    )
+    cal.add_argument(
+        "--round-candidates",
+        type=_at_least(2),
+        default=ROUND_CANDIDATES,
+        help=f"candidates per turn in the selection later rounds train against (default "
+        f"{ROUND_CANDIDATES}); each round costs this many user-model calls per turn",
     )
     cal.set_defaults(func=cmd_calibrate)
 

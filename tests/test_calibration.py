@@ -20,7 +20,13 @@ from simworld.build import make_intent_policy, make_user_model, sample_populatio
 from simworld.calibration import CalibrationBundle, fit_bundle, load_bundle, save_bundle
 from simworld.calibration.bundle import CHAIN, CRITIC, MANIFEST, STYLE
 from simworld.calibration.chain import estimate_chain, labelled_intents
-from simworld.calibration.critic import Critic, char_ngrams, fit_critic, word_ngrams
+from simworld.calibration.critic import (
+    Critic,
+    CriticStack,
+    char_ngrams,
+    fit_critic,
+    word_ngrams,
+)
 from simworld.calibration.style_fit import fit_style
 from simworld.catalog import Catalog
 from simworld.cli import main
@@ -237,7 +243,50 @@ def test_fit_is_deterministic_for_a_seed(corpus: Path) -> None:
     b = fit_bundle(dialogues, scenario=small_scenario(), seed=5)
     assert a.style == b.style and a.chain == b.chain
     assert a.critic is not None and b.critic is not None
-    assert np.array_equal(a.critic.coef, b.critic.coef)
+    assert len(a.critic.rounds) == len(b.critic.rounds) == 2
+    for ca, cb in zip(a.critic.rounds, b.critic.rounds, strict=True):
+        assert np.array_equal(ca.coef, cb.coef)
+
+
+def test_later_rounds_train_against_selected_turns_and_leave_round_one_alone(
+    corpus: Path,
+) -> None:
+    dialogues = load_dialogues(corpus, "jsonl")
+    one = fit_bundle(dialogues, scenario=small_scenario(), seed=5, rounds=1)
+    three = fit_bundle(dialogues, scenario=small_scenario(), seed=5, rounds=3, round_candidates=4)
+    assert one.critic is not None and three.critic is not None
+    assert len(one.critic.rounds) == 1 and len(three.critic.rounds) == 3
+    assert np.array_equal(one.critic.rounds[0].coef, three.critic.rounds[0].coef)
+    records = three.manifest["critic"]["rounds"]
+    assert [r["round"] for r in records] == [1, 2, 3]
+    assert [r["select_candidates"] for r in records] == [None, 4, 4]
+    assert "earlier_rounds_heldout_auc" not in records[0]
+    for r in records[1:]:
+        assert 0.0 <= r["earlier_rounds_heldout_auc"] <= 1.0
+        assert 0.0 <= r["heldout_auc"] <= 1.0
+    # The later rounds met other simulated turns (their own seeds), so they differ.
+    assert not np.array_equal(three.critic.rounds[1].coef[:5], three.critic.rounds[2].coef[:5])
+    # One round's manifest keeps the single-critic fields at the top.
+    assert one.manifest["critic"]["heldout_auc"] == records[0]["heldout_auc"]
+    with pytest.raises(ValueError, match="rounds must be >= 1"):
+        fit_bundle(dialogues, scenario=small_scenario(), rounds=0)
+
+
+def test_a_stack_adds_its_rounds_logits_and_reads_single_critics() -> None:
+    real = [t for pool in TURNS.values() for t in pool] * 2
+    a = fit_critic(real, ["Could you recommend a film?", "I have seen that one."] * 4, seed=0)
+    b = fit_critic(real, ["Thank you, goodbye.", "I would like a comedy, please."] * 4, seed=0)
+    stack = CriticStack((a, b))
+    texts = ["nah seen it", "Could you recommend a comedy?", ""]
+    assert np.allclose(stack.decision(texts), a.decision(texts) + b.decision(texts))
+    again = CriticStack.from_json(json.loads(json.dumps(stack.to_json())))
+    assert np.array_equal(again.decision(texts), stack.decision(texts))
+    # critic.json of a bundle written before rounds existed: one round.
+    single = CriticStack.from_json(a.to_json())
+    assert len(single.rounds) == 1
+    assert np.array_equal(single.decision(texts), a.decision(texts))
+    with pytest.raises(ValueError, match="at least one round"):
+        CriticStack(())
 
 
 def test_unlabelled_corpus_is_labelled_by_a_classifier(tmp_path: Path) -> None:
@@ -287,7 +336,9 @@ def _edit(path: Path, change: Any) -> None:
         (STYLE, lambda d: d["style_defaults"].update(lowercase_rate=3), "out of range"),
         (CHAIN, lambda d: d.update(intents=["IQU"]), "intents: must include CLOSE"),
         (CHAIN, lambda d: d["transitions"].update(IQU={"PRO": -1}), "transitions.IQU.PRO"),
-        (CRITIC, lambda d: d["coef"].pop(), "coef: expected"),
+        (CRITIC, lambda d: d["rounds"][1]["coef"].pop(), r"rounds\[1\]: coef: expected"),
+        (CRITIC, lambda d: d["rounds"][0].update(format="x"), r"rounds\[0\]: format: expected"),
+        (CRITIC, lambda d: d.update(rounds=[]), "rounds: expected a non-empty list"),
         (CRITIC, lambda d: d.update(format="pickle"), "format: expected"),
     ],
 )
@@ -412,6 +463,27 @@ def test_cli_errors_are_one_line_with_exit_code_2(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--rounds", "0", "expected an integer >= 1, got 0"),
+        ("--round-candidates", "1", "expected an integer >= 2, got 1"),
+        ("--rounds", "two", "expected an integer, got 'two'"),
+    ],
+)
+def test_cli_bad_round_settings_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    corpus = write_corpus(tmp_path / "c.jsonl")
+    args = ["calibrate", "--real", str(corpus), "--format", "jsonl", "--out", str(tmp_path / "o")]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, flag, value])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert f"argument {flag}: {message}" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_cli_calibrate_then_a_calibrated_run_records_critic_scores(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -433,6 +505,7 @@ def test_cli_calibrate_then_a_calibrated_run_records_critic_scores(
     )
     out = capsys.readouterr().out
     assert code == 0 and "held-out AUC" in out
+    assert "round 2: against turns kept from 8 candidates" in out
     manifest = json.loads((tmp_path / "cal" / MANIFEST).read_text())
     assert manifest["source"]["format"] == "jsonl"
     assert len(manifest["source"]["sha256"]) == 64
@@ -463,7 +536,9 @@ def test_iard_labels_give_a_chain_close_to_the_bundled_one(shared_data: Path) ->
 
 
 def test_critic_json_is_plain_data(bundle_dir: Path) -> None:
-    data = json.loads((bundle_dir / CRITIC).read_text())
+    stack = json.loads((bundle_dir / CRITIC).read_text())
+    assert stack["format"] == "simworld-critic-stack/1" and len(stack["rounds"]) == 2
+    data = stack["rounds"][0]
     critic = Critic.from_json(data)
     assert set(data) >= {"word_ngrams", "char_ngrams", "coef", "intercept"}
     assert len(critic.coef) == len(data["word_ngrams"]) + len(data["char_ngrams"]) + len(

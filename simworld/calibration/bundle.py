@@ -8,7 +8,8 @@ Layout of a bundle directory::
     style.json      writing style, shaped like simworld/data/style_redial.json
     chain.json      intent chain, in the intent-policy format (intents, start, transitions,
                     after_action), readable by ``intents.policy`` too
-    critic.json     the realism critic as JSON data (optional: ``select`` needs it)
+    critic.json     the realism critic as JSON data, one linear critic per fitting round
+                    (optional: ``select`` needs it)
 
 Everything is JSON, so a bundle can be read, diffed and versioned; nothing is pickled, so
 loading a bundle from elsewhere runs no code. :func:`load_bundle` checks the format version
@@ -26,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from simworld.calibration.critic import Critic
+from simworld.calibration.critic import CriticStack
 from simworld.errors import DataError
 from simworld.store import write_json_atomic
 
@@ -36,7 +37,8 @@ MANIFEST, STYLE, CHAIN, CRITIC = "manifest.json", "style.json", "chain.json", "c
 FILE_DESCRIPTIONS = {
     STYLE: "writing style per intent (shaped like simworld/data/style_redial.json)",
     CHAIN: "intent chain: start and transition weights (intent-policy format)",
-    CRITIC: "realism critic: P(real) of a user turn (n-gram TF-IDF + logistic regression)",
+    CRITIC: "realism critic: P(real) of a user turn (n-gram TF-IDF + logistic regression, "
+    "one per fitting round, logits summed)",
 }
 STYLE_FIELDS = (
     "words_mu",
@@ -56,7 +58,7 @@ class CalibrationBundle:
 
     style: Mapping[str, Any]
     chain: Mapping[str, Any]
-    critic: Critic | None
+    critic: CriticStack | None
     manifest: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None  # where it was loaded from
     digest: str = ""  # SHA-256 over the files of a loaded bundle (what a run depends on)
@@ -139,7 +141,7 @@ def _load(root_str: str, _stamps: tuple[float, ...]) -> CalibrationBundle:
     critic = None
     names = [STYLE, CHAIN]
     if CRITIC in files:
-        critic = Critic.from_json(_read(root / CRITIC), file=str(root / CRITIC))
+        critic = CriticStack.from_json(_read(root / CRITIC), file=str(root / CRITIC))
         names.append(CRITIC)
     h = hashlib.sha256()
     for name in names:  # the manifest's date and paths do not shape a run

@@ -14,6 +14,12 @@ Steps, all seeded:
    other (``manifest.json`` -> ``critic.heldout_auc``). 0.5 means it cannot tell the held-out
    real turns from simulated ones, 1.0 that it always can; selection helps most when the
    critic is clearly above 0.5.
+5. Further rounds (``rounds``, default 2): the scenario is run again with selection among
+   ``round_candidates`` candidates using the critics so far, and one more critic learns what
+   the kept turns still give away; the bundle's critic is the stack of rounds
+   (:class:`~simworld.calibration.critic.CriticStack`). ``critic.rounds`` in the manifest
+   records each round's held-out AUC, and the earlier rounds' AUC on the same held-out turns
+   (how much selection with them had hidden).
 
 Simulations run in-process (offline for the template model) in a temporary directory.
 Fitting needs scikit-learn (the ``analysis`` extra).
@@ -22,6 +28,7 @@ Fitting needs scikit-learn (the ``analysis`` extra).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import tempfile
 from collections.abc import Callable, Sequence
@@ -39,7 +46,7 @@ from simworld.calibration.chain import (
     labelled_intents,
     predict_intents,
 )
-from simworld.calibration.critic import fit_critic
+from simworld.calibration.critic import Critic, CriticStack, fit_critic
 from simworld.calibration.style_fit import fit_style
 from simworld.datasets import Dialogue
 from simworld.errors import DataError
@@ -51,6 +58,11 @@ if TYPE_CHECKING:
 #: more simulated turns make a stronger critic: set population.size in --scenario).
 SIM_AGENTS = 600
 MIN_DIALOGUES = 4  # two per half for the critic's held-out split
+#: Critic rounds, and the candidates per turn of the selection that rounds after the first
+#: are trained against (measured on the quickstart against ReDial, C2ST at K=8: one round
+#: 0.767, two 0.748, three 0.743; docs/calibration.md).
+ROUNDS = 2
+ROUND_CANDIDATES = 8
 Report = Callable[[str], None]
 
 
@@ -71,8 +83,13 @@ def fit_bundle(
     base_dir: Path | None = None,
     source: dict[str, Any] | None = None,
     report: Report | None = None,
+    rounds: int = ROUNDS,
+    round_candidates: int = ROUND_CANDIDATES,
 ) -> CalibrationBundle:
     """Fit style, chain and critic to ``dialogues``; see the module docstring.
+
+    ``rounds`` critics are fitted, round ``r > 1`` against the turns kept by selection among
+    ``round_candidates`` candidates with the critics of the earlier rounds.
 
     ``scenario`` is simulated to produce the user model's turns (default:
     :func:`default_scenario`); its own calibration and selection are ignored. ``source``
@@ -83,6 +100,10 @@ def fit_bundle(
     from simworld.latents.policy import load_policy_table
 
     say = report or (lambda _msg: None)
+    if rounds < 1:
+        raise ValueError(f"rounds must be >= 1, got {rounds}")
+    if round_candidates < 2:
+        raise ValueError(f"round_candidates must be >= 2, got {round_candidates}")
     real = [d for d in dialogues if d.user_turns]
     n_turns = sum(len(d.user_turns) for d in real)
     if not real:
@@ -126,33 +147,70 @@ def fit_bundle(
         },
     }
     partial = CalibrationBundle(style, chain, None, manifest)
-    with tempfile.TemporaryDirectory(prefix="simworld-calibrate-") as tmp:
-        staged = save_bundle(partial, Path(tmp) / "bundle")
-        calibrated = _with_calibration(base, staged)
-        say("simulating the calibrated user model")
-        sessions = simulate(calibrated, base_dir)
-    say("training the realism critic")
     rng = np.random.default_rng(np.random.SeedSequence([seed, 17]))
     real_a, real_b = _halves([[t.text for t in d.user_turns] for d in real], rng)
-    sim_a, sim_b = _halves([[t for t, _ in s] for s in sessions], rng)
-    critic = fit_critic(real_a, sim_a, seed=seed)
-    auc = heldout_auc(critic.score(real_b), critic.score(sim_b))
+    critics: list[Critic] = []
+    records: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="simworld-calibrate-") as tmp:
+        for r in range(1, rounds + 1):
+            stack = CriticStack(tuple(critics)) if critics else None
+            staged = save_bundle(dataclasses.replace(partial, critic=stack), Path(tmp) / f"b{r}")
+            select = None if stack is None else round_candidates
+            calibrated = _with_calibration(base, staged, select=select, round_=r)
+            say(
+                "simulating the calibrated user model"
+                if select is None
+                else f"round {r}/{rounds}: simulating with selection among {select} candidates"
+            )
+            sessions = simulate(calibrated, base_dir)
+            say(f"training the realism critic (round {r}/{rounds})")
+            sim_a, sim_b = _halves([[t for t, _ in s] for s in sessions], rng)
+            critic = fit_critic(real_a, sim_a, seed=seed)
+            record: dict[str, Any] = {"round": r, "heldout_auc": _auc(critic, real_b, sim_b)}
+            if stack is not None:
+                record["earlier_rounds_heldout_auc"] = _auc(stack, real_b, sim_b)
+            records.append(
+                {
+                    **record,
+                    "n_train_real": len(real_a),
+                    "n_train_sim": len(sim_a),
+                    "n_test_real": len(real_b),
+                    "n_test_sim": len(sim_b),
+                    "simulated_with": calibrated.user_model.kind,
+                    "select_candidates": select,
+                    "sessions": len(sessions),
+                    "user_turns": sum(len(s) for s in sessions),
+                }
+            )
+            critics.append(critic)
+    first = records[0]
     manifest["critic"] = {
-        "heldout_auc": None if np.isnan(auc) else round(auc, 4),
-        "n_train_real": len(real_a),
-        "n_train_sim": len(sim_a),
-        "n_test_real": len(real_b),
-        "n_test_sim": len(sim_b),
+        **{
+            k: first[k]
+            for k in (
+                "heldout_auc",
+                "n_train_real",
+                "n_train_sim",
+                "n_test_real",
+                "n_test_sim",
+                "simulated_with",
+            )
+        },
         "features": "word 1-2 grams, char 2-4 grams (TF-IDF), style features",
-        "simulated_with": calibrated.user_model.kind,
+        "rounds": records,
     }
     manifest["simulation"] = {
         "scenario": base.name,
         "agents": base.population.size,
-        "sessions": len(sessions),
-        "user_turns": sum(len(s) for s in sessions),
+        "sessions": first["sessions"],
+        "user_turns": first["user_turns"],
     }
-    return CalibrationBundle(style, chain, critic, manifest)
+    return CalibrationBundle(style, chain, CriticStack(tuple(critics)), manifest)
+
+
+def _auc(critic: Critic | CriticStack, real: Sequence[str], sim: Sequence[str]) -> float | None:
+    auc = heldout_auc(critic.score(real), critic.score(sim))
+    return None if np.isnan(auc) else round(auc, 4)
 
 
 def heldout_auc(real_scores: np.ndarray, sim_scores: np.ndarray) -> float:
@@ -211,6 +269,17 @@ def _uncalibrated(scenario: Scenario) -> Scenario:
     return scenario.model_copy(update={"user_model": um})
 
 
-def _with_calibration(scenario: Scenario, bundle_dir: Path) -> Scenario:
-    um = scenario.user_model.model_copy(update={"calibration": str(bundle_dir.resolve())})
-    return scenario.model_copy(update={"user_model": um})
+def _with_calibration(
+    scenario: Scenario, bundle_dir: Path, *, select: int | None, round_: int
+) -> Scenario:
+    """The scenario with the staged bundle and, from round 2, selection among ``select``
+    candidates; each round simulates with its own seed, so it meets new turns."""
+    from simworld.scenario import SelectConfig
+
+    um = scenario.user_model.model_copy(
+        update={
+            "calibration": str(bundle_dir.resolve()),
+            "select": None if select is None else SelectConfig(candidates=select),
+        }
+    )
+    return scenario.model_copy(update={"user_model": um, "seed": scenario.seed + round_ - 1})

@@ -36,7 +36,7 @@ import time
 
 import numpy as np
 
-from simworld.calibration.critic import Critic
+from simworld.calibration.critic import Critic, CriticStack
 from simworld.errors import ConfigError
 from simworld.metrics.text import word_count
 from simworld.users.base import TurnContext, UserModel, Utterance
@@ -52,7 +52,7 @@ class SelectUserModel:
     def __init__(
         self,
         inner: UserModel,
-        critic: Critic,
+        critic: Critic | CriticStack,
         *,
         candidates: int,
         temperature: float = 1.0,
