@@ -161,7 +161,12 @@ def sample_style(rng: np.random.Generator, cal: Mapping[str, Any] | None, cfg: A
     no_final /= max(1.0 - float(d["exclaim_rate"]), 1e-6)
     # Population sigma = sqrt(within^2 + between^2 + verbosity^2): keep the total as measured.
     within = math.sqrt(max(float(d["words_sigma"]) ** 2 - mu_sd**2 - VERBOSITY_VAR, 0.2))
+    # The apostrophe habit ("havent"): a writer's own rate, drawn last so a calibration
+    # without it (older bundles) draws nothing more.
+    drop = float(rates.get("apostrophe_drop", 0.0))
+    drop_sd = float(users.get("apostrophe_drop_rate", {}).get("std_between", 0.0))
     return Style(
+        apostrophe_drop_rate=_beta(rng, drop, drop_sd) if drop > 0 else 0.0,
         words_mu=float(d["words_mu"]) + math.log(cfg.length_scale) + float(rng.normal(0, mu_sd)),
         words_sigma=within,
         lowercase_rate=first_only,

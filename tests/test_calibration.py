@@ -16,7 +16,13 @@ import pyarrow.dataset as ds
 import pytest
 import yaml
 
-from simworld.build import make_intent_policy, make_user_model, sample_population, style_calibration
+from simworld.build import (
+    make_intent_policy,
+    make_user_model,
+    sample_population,
+    sample_style,
+    style_calibration,
+)
 from simworld.calibration import CalibrationBundle, fit_bundle, load_bundle, save_bundle
 from simworld.calibration.bundle import CHAIN, CRITIC, MANIFEST, STYLE
 from simworld.calibration.chain import estimate_chain, labelled_intents
@@ -27,7 +33,7 @@ from simworld.calibration.critic import (
     fit_critic,
     word_ngrams,
 )
-from simworld.calibration.style_fit import fit_style
+from simworld.calibration.style_fit import MIN_UNITS, apostrophe_habit, fit_style
 from simworld.catalog import Catalog
 from simworld.cli import main
 from simworld.datasets import load_dialogues
@@ -145,6 +151,42 @@ def test_style_rates_are_measured_from_user_turns(tmp_path: Path) -> None:
 
 
 # -- chain -----------------------------------------------------------------------------------
+def test_apostrophe_habit_rate_and_spread_between_writers() -> None:
+    droppers = [["I havent seen it", "im in", "thats it"]] * 10
+    keepers = [["I haven't seen it", "I'm in", "that's it"]] * 30
+    rate, spread = apostrophe_habit(droppers + keepers)
+    assert rate == 0.25
+    assert spread["n_users"] == 40 and spread["mean"] == 0.25
+    assert spread["std_between"] > 0.35  # all-or-nothing writers: a wide spread
+    same, flat = apostrophe_habit([["I havent seen it", "I'm in"]] * 40)
+    assert same == 0.5 and flat["n_users"] == 0  # two contractions each: too few to count
+    assert apostrophe_habit([["hello there"]]) == (0.0, flat | {"n_users": 0})
+
+
+def test_fitted_style_carries_the_apostrophe_habit(tmp_path: Path) -> None:
+    lines = []
+    for d in range(MIN_UNITS + 5):
+        bare = d % 5 == 0
+        turns = [
+            {"speaker": "user", "text": "im looking for a comedy" if bare else "I'm looking"},
+            {"speaker": "system", "text": "Sure."},
+            {"speaker": "user", "text": "havent seen it" if bare else "haven't seen it"},
+            {"speaker": "user", "text": "thats fine" if bare else "that's fine"},
+        ]
+        lines.append(json.dumps({"dialogue_id": f"d{d}", "turns": turns}))
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    dialogues = load_dialogues(path, "jsonl")
+    fitted = fit_style(dialogues, [["OTH"] * 3] * len(dialogues), defaults=style_calibration())
+    assert fitted["rates"]["apostrophe_drop"] == 0.2
+    assert fitted["per_user"]["apostrophe_drop_rate"]["n_users"] == MIN_UNITS + 5
+    rng = np.random.default_rng(0)
+    cfg = validate_scenario({}).style
+    drawn = [sample_style(rng, fitted, cfg).apostrophe_drop_rate for _ in range(2000)]
+    assert abs(float(np.mean(drawn)) - 0.2) < 0.03
+    assert np.mean(np.array(drawn) > 0.9) > 0.05  # some writers nearly always drop it
+
+
 def test_chain_rows_are_distributions_and_the_policy_loads_them(tmp_path: Path) -> None:
     table = estimate_chain([["IQU", "PRO", "ACC", CLOSE], ["IQU", "REJ", CLOSE]])
     assert table["intents"] == list(DEFAULT_INTENTS)

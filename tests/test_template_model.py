@@ -23,7 +23,9 @@ from simworld.users.style import (
     TITLE_END_BARE_RATE,
     TITLE_SPACE_BEFORE_MARK_RATE,
     add_typo,
+    apostrophe_counts,
     apply_style,
+    drop_apostrophes,
     expand_contractions,
     loosen_commas,
     target_words,
@@ -542,6 +544,37 @@ def test_contractions_expand_outside_titles_only() -> None:
     kept = expand_contractions(text, ["Don't Breathe"], negations=False)
     assert kept == "I am sure I haven't seen Don't Breathe, it has been a while"
     assert expand_contractions("That's fine") == "That is fine"
+
+
+def test_apostrophes_drop_outside_titles_and_only_from_contractions() -> None:
+    text = "I haven't seen Don't Breathe, I'm sure it's good and that's what I'll watch"
+    out = drop_apostrophes(text, ["Don't Breathe"])
+    assert out == "I havent seen Don't Breathe, Im sure its good and thats what I'll watch"
+    assert drop_apostrophes("Schindler's List? we're in, you've won") == (
+        "Schindler's List? were in, youve won"
+    )
+    # Counted: haven't, Don't, I'm, that's; not "it's"/"I'll", whose bare forms are words.
+    assert apostrophe_counts(text) == (4, 0)
+    assert apostrophe_counts(out) == (1, 3)  # Don't kept; havent, Im, thats
+
+
+def test_apostrophe_habit_follows_the_writer_rate_and_costs_nothing_when_off() -> None:
+    text = "I haven't seen it, I'm sure that's fine"
+    base = Style(typo_rate=0.0, filler_rate=0.0)
+    # Off (rate 0): no draw, so the text and the generator match a style without the field.
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    assert apply_style(text, base, Traits(), a) == apply_style(text, base, Traits(), b)
+    assert a.random() == b.random()
+    outs = [
+        apply_style(text, Style(typo_rate=0.0, filler_rate=0.0, apostrophe_drop_rate=r),
+                    Traits(), np.random.default_rng(s))
+        for r in (0.0, 1.0) for s in range(200)
+    ]
+    never, always = outs[:200], outs[200:]
+    assert not any("havent" in o.lower() for o in never)
+    # Always: every contraction left unexpanded is typed bare.
+    assert all("'" not in o for o in always)
+    assert sum("havent" in o.lower() for o in always) > 150
 
 
 def test_loosened_commas_spare_titles_and_repeated_words() -> None:

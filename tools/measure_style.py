@@ -40,7 +40,7 @@ from _shared_data import (
     write_figures,
 )
 
-from simworld.calibration.style_fit import word_summary
+from simworld.calibration.style_fit import apostrophe_habit, word_summary
 from simworld.errors import DataError
 
 DECIMALS = 4
@@ -272,6 +272,11 @@ def measure(
         load_title_vocabulary(movies_path),
     )
     per_turn = [(t.user, features(t.text, vocab)) for d in dialogues for t in d]
+    by_seeker: dict[str, list[str]] = defaultdict(list)
+    for d in dialogues:
+        for t in d:
+            by_seeker[t.user].append(t.text)
+    drop_rate, drop_spread = apostrophe_habit([texts for _, texts in sorted(by_seeker.items())])
     feats = [f for _, f in per_turn]
     if not feats:
         raise DataError("no seeker turns found", file=", ".join(str(p) for p in redial_paths))
@@ -298,6 +303,7 @@ def measure(
         "short_turn": _share(feats, lambda f: f.words <= SHORT_TURN_WORDS),
         "typo_proxy": _share(feats, lambda f: f.typo),
         "typo_proxy_strict": _share(feats, lambda f: f.slip),
+        "apostrophe_drop": drop_rate,
     }
     lognormal = {
         "mu": _r(float(logw.mean())),
@@ -320,7 +326,7 @@ def measure(
         "n_turns_with_letters": len(with_letters),
         "n_turns_with_pronoun_i": len(with_pronoun),
         "per_intent_words": per_intent_words(iard_path),
-        "per_user": per_user(per_turn),
+        "per_user": {**per_user(per_turn), "apostrophe_drop_rate": drop_spread},
         "rates": rates,
         "source": {
             "iard": source_entry(iard_path),

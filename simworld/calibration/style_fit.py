@@ -9,6 +9,9 @@ place of the bundled ReDial figures:
   fit, lower-case start, all lower case, no final mark, "!" ending, filler, typo rates);
 - ``rates``: every share measured (``short_turn``, ``question``, ``no_final_punct_without_
   question``, ...); ``filler_by_word``; ``words_per_turn`` (mean, median, quantiles);
+- ``rates.apostrophe_drop``: share of contractions typed without their apostrophe
+  ("havent", "im"), and ``per_user.apostrophe_drop_rate`` its spread between writers
+  (:func:`apostrophe_habit`);
 - ``per_user``: between-writer spreads of the lower-case habit and of the log length. A
   writer is a dialogue here (generic corpora carry no user ids): method-of-moments
   ``std_between`` over dialogues with at least :data:`MIN_UNIT_TURNS` turns; with fewer
@@ -36,11 +39,14 @@ import numpy as np
 
 from simworld.datasets import Dialogue
 from simworld.metrics.text import word_count
+from simworld.users.style import apostrophe_counts
 
 DECIMALS = 4
 SHORT_TURN_WORDS = 3
 MIN_UNIT_TURNS = 4
 MIN_UNITS = 20
+#: Writers with at least this many contractions count towards the apostrophe habit's spread.
+MIN_UNIT_CONTRACTIONS = 3
 FINAL_MARKS = frozenset(".!?…")
 _LETTER_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _CASED_TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
@@ -85,6 +91,7 @@ def fit_style(
         "typo_proxy_strict": _share(slips),
         "mention_turn": _share(bool(_YEAR_MENTION.search(t)) for t in texts),
     }
+    rates["apostrophe_drop"], drop_spread = apostrophe_habit(units)
     by_word: Counter[str] = Counter(w for h in filler_hits for w in h)
     style_defaults = {
         "words_mu": _r(float(logs.mean())),
@@ -102,7 +109,12 @@ def fit_style(
         "filler_by_word": {w: _r(n / len(texts)) for w, n in sorted(by_word.items())},
         "filler_words": defaults.get("filler_words", {}),
         "words_per_turn": _words_summary(words),
-        "per_user": _per_unit(units, defaults),
+        "per_user": {
+            **_per_unit(units, defaults),
+            "apostrophe_drop_rate": drop_spread
+            if drop_spread["n_users"] >= MIN_UNITS
+            else defaults.get("per_user", {}).get("apostrophe_drop_rate", drop_spread),
+        },
         "per_intent_words": _per_intent(units, intents),
         "mentions": {
             "share_with_title_year": rates["mention_turn"],
@@ -256,6 +268,33 @@ def _per_unit(units: Sequence[Sequence[str]], defaults: Mapping[str, Any]) -> di
             "std_between": _r(m_between),
         },
         "words_sigma": {"mean": _r(float(sig.mean())), "std": _r(float(sig.std()))},
+    }
+
+
+def apostrophe_habit(units: Sequence[Sequence[str]]) -> tuple[float, dict[str, Any]]:
+    """Share of contractions typed without their apostrophe over all ``units`` (a unit is one
+    writer's turns), and its spread between writers: ``std_between`` by the method of moments
+    over writers with at least :data:`MIN_UNIT_CONTRACTIONS` contractions (most writers never
+    drop one, a few nearly always do, so the spread is wide)."""
+    counts = [
+        (sum(c[0] for c in per), sum(c[1] for c in per))
+        for per in ([apostrophe_counts(t) for t in texts] for texts in units)
+    ]
+    kept = sum(w for w, _ in counts)
+    dropped = sum(d for _, d in counts)
+    rate = _r(dropped / (kept + dropped)) if kept + dropped else 0.0
+    rows = [(d / (w + d), w + d) for w, d in counts if w + d >= MIN_UNIT_CONTRACTIONS]
+    if not rows:
+        return rate, {"n_users": 0, "min_contractions": MIN_UNIT_CONTRACTIONS, "std_between": 0.0}
+    r = np.array([x for x, _ in rows])
+    n = np.array([k for _, k in rows], dtype=float)
+    noise = float(np.mean(rate * (1 - rate) / n))
+    return rate, {
+        "mean": _r(float(r.mean())),
+        "std": _r(float(r.std())),
+        "std_between": _r(math.sqrt(max(float(r.var()) - noise, 0.0))),
+        "n_users": len(rows),
+        "min_contractions": MIN_UNIT_CONTRACTIONS,
     }
 
 

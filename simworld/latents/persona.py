@@ -100,6 +100,7 @@ class Style:
     typo_rate: float = 0.05  # turn carries one typo
     filler_rate: float = 0.1  # turn gets a filler ("lol", "hmm", "haha")
     exclaim_rate: float = 0.1  # a final "!" instead of "."
+    apostrophe_drop_rate: float = 0.0  # contractions typed without the apostrophe ("havent")
 
     def as_columns(self) -> dict[str, object]:
         return {f"style_{k}": v for k, v in asdict(self).items()}

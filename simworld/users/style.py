@@ -7,7 +7,8 @@ traits, and both drawing only from the generator they are given:
   per intent and scaled by the verbosity trait);
 - :func:`apply_style` adds the habits real seekers show: written-out forms ("I am", "have
   not") instead of contractions, fewer commas (a clause break becomes a new sentence or just
-  a space), a filler ("oh", "yeah", "lol"), a "!" or no final punctuation, punctuation around
+  a space), contractions typed without the apostrophe ("havent", "im": a per-writer habit),
+  a filler ("oh", "yeah", "lol"), a "!" or no final punctuation, punctuation around
   film titles as ReDial's chat left it (:func:`title_punctuation`), one typo (never inside a
   film title), a lower-case start or an all lower-case turn.
 
@@ -97,14 +98,17 @@ def apply_style(
 ) -> str:
     """Apply one turn's surface habits to ``text``; ``protected`` strings get no typo.
 
-    The draws happen in a fixed order (contractions, commas, filler, ending, typo, casing), so
-    the same generator state always gives the same result.
+    The draws happen in a fixed order (contractions, apostrophes, commas, filler, ending, typo,
+    casing), so the same generator state always gives the same result; a style without the
+    apostrophe habit draws nothing for it.
     """
     if not text:
         return text
     if rng.random() < EXPAND_RATE.get(traits.politeness, 0.35):
         text = expand_contractions(text, protected,
                                    negations=rng.random() < EXPAND_NEGATION_RATE)
+    if style.apostrophe_drop_rate > 0 and rng.random() < style.apostrophe_drop_rate:
+        text = drop_apostrophes(text, protected)
     text = loosen_commas(text, rng, protected)
     if rng.random() < style.filler_rate:
         text = add_filler(text, traits, rng, protected)
@@ -169,6 +173,46 @@ def expand_contractions(
         return out[:1].upper() + out[1:] if word[:1].isupper() else out
 
     return _CONTRACTION.sub(full, text)
+
+
+#: Contractions some writers type without the apostrophe ("havent", "im", "thats"); "I'll"
+#: and "I'd" are left out, since "ill" and "id" are words of their own.
+_DROPPABLE = re.compile(
+    r"\b(?:(?:do|does|did|have|has|had|is|are|was|were|could|would|should|ca|wo)n['’]t"
+    r"|i['’](?:m|ve)|(?:that|what|there|it|he|she)['’]s|(?:you|they|we)['’](?:re|ve))\b",
+    re.IGNORECASE,
+)
+#: The same contractions written without the apostrophe (for measuring the habit; "its",
+#: "were" and "well" are left out: they are words of their own).
+_DROPPED = re.compile(
+    r"\b(?:(?:do|does|did|have|has|had|is|are|was|could|would|should|ca)nt"
+    r"|i(?:m|ve)|(?:that|what|there)s|(?:you|they)re)\b",
+    re.IGNORECASE,
+)
+_MEASURED = re.compile(
+    r"\b(?:(?:do|does|did|have|has|had|is|are|was|could|would|should|ca)n['’]t"
+    r"|i['’](?:m|ve)|(?:that|what|there)['’]s|(?:you|they)['’]re)\b",
+    re.IGNORECASE,
+)
+
+
+def apostrophe_counts(text: str) -> tuple[int, int]:
+    """Contractions in ``text`` typed with and without their apostrophe (the unambiguous
+    ones: "havent", "im", "thats"... but not "its" or "ill", which are words too)."""
+    return len(_MEASURED.findall(text)), len(_DROPPED.findall(text))
+
+
+def drop_apostrophes(text: str, protected: Sequence[str] = ()) -> str:
+    """Type the turn's contractions without apostrophes ("I haven't" -> "I havent"), leaving
+    ``protected`` spans (film titles) alone."""
+    blocked = _protected_spans(text, protected)
+
+    def bare(m: re.Match[str]) -> str:
+        if any(m.start() < e and s < m.end() for s, e in blocked):
+            return m.group(0)
+        return m.group(0).replace("'", "").replace("’", "")
+
+    return _DROPPABLE.sub(bare, text)
 
 
 def loosen_commas(text: str, rng: np.random.Generator, protected: Sequence[str] = ()) -> str:
