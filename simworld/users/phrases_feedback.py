@@ -28,7 +28,7 @@ SEE: dict[str, tuple[str, ...]] = {
         "I (saw|watched) {item} (a while back|last year|a few years ago|recently|with my "
         "(kids|family|friends))[. {opinion}]",
         "(yes|oh yes), (that one|{item}) (was|is) (good|great|okay|so funny|really good)",
-        "(I have also|I also) seen {item}[. {opinion}]",
+        "(I saw|I've seen) {item} (also|as well|too)[. {opinion}]",
         "@pos (oh|ooh) I love {item}[! {opinion}]",
         "@neg (ugh|meh), (I've|I have) seen {item}[, {opinion}]",
         "@polite (thanks, but|oh,) I've already seen {item}[, {opinion}]",
@@ -36,6 +36,41 @@ SEE: dict[str, tuple[str, ...]] = {
         "(yep|yup), seen {item}[. {opinion}]",
         "(I know|I remember) {item}[, {opinion}]",
         "(I've|I have) seen (that one|it) (like|maybe) (three|five|ten) times[ lol]",
+        "(I've|I have) seen {item} (too|as well)[, {opinion}]",
+        "(I saw|I watched) (that one|it) with my (wife|husband|son|daughter|kids|girlfriend|mom)"
+        "[. {opinion}]",
+        "[(oh|oh yes) ]{item} is (my favorite|one of my all time favorites)[, I've seen it (so "
+        "many|a bunch of) times]",
+        "(yes|yeah) I did see (that one|it)[, {opinion}]",
+        "I (saw|watched) {item} (in theaters|at the theater|when it came out|as a kid|back in "
+        "the day)[. {opinion}]",
+        "(I've|I have) seen (that one|it) but it's been a (while|long time|few years)[. I "
+        "(could rewatch it|wouldn't mind rewatching it) (though|actually)]",
+        "(I've|I have) seen {item} (twice|a couple of times|more than once|a bunch)[, {opinion}]",
+        "(I've|I have) seen (them both|both of them|them all|all of them)[ actually][. {opinion}]",
+        "(already|I already) saw (that one|{item})[, {opinion}]",
+        "(I've|I have) seen {item}. my (wife|husband|son|daughter|sister) (loved|loves|really "
+        "liked) it",
+        "{item_title}? (yes|yeah|yep) seen it[, {opinion}]",
+        "(yes|yeah) (I've|I have) seen (it|that one). (what about|how about) (another "
+        "one|one more)?",
+        "I watched {item} (last week|the other night|not long ago|a few weeks ago)[ actually][. "
+        "{opinion}]",
+        "(that's|{item} is) a classic, (I've|I have) seen it[ (more than once|a few times)]",
+        "(I've|I have) actually seen {item}[, {opinion}]",
+        "(I've|I have) seen {item} and it's (very|super|quite|really) good",
+        "(I've|I have) seen {item} but not the sequel[. {opinion}]",
+        "(I've|I have) seen (it|that one), (he|she) (is|was) (so|very|really) good in it",
+        "@neg (I've|I have) seen {item} (and|but) I thought it was (just ok|kind of "
+        "overrated|a little boring)",
+        "@pos (oh|omg) I've seen (that one|{item})[! (loved that|so good|still one of my "
+        "favorites)]",
+        "(we|I) saw {item} (at the theater|in theaters|on a plane|on tv)[, {opinion}]",
+        "seen (that one|it) (already|before)[, {opinion}]",
+        "(I've|I have) seen {item} (already|before)[. still one of my favorites]",
+        "I (remember|know) {item}, (I've|I have) seen it[ (a long time ago|years ago)]",
+        "@hes (I think|pretty sure) I (saw|watched) (that one|it) (a long time ago|years ago|as a "
+        "kid)[ but I (don't|barely) remember it]",
     ),
 }
 
@@ -56,16 +91,15 @@ ACC: dict[str, tuple[str, ...]] = {
         "I (haven't|haven't|have not) seen (that one|{item})[ yet]. I will (watch it|check it "
         "out)[ "
         "(tonight|later|soon)]",
-        "(yes|yes|yeah) (that one|{item}) (sounds|sounds|sounds|looks) (good|great)[. {thanks} "
-        "for the "
-        "(suggestion|help)]",
-        "(those|they) all (sound|look) good but I (will|think I will) (go with|watch) {item}",
+        "(yes|yes|yeah) (that one|{item}) (sounds|sounds|looks) (good|great)[. (thanks|thank you) "
+        "for (that|the tip|the help)]",
+        "(those|they) all (sound|look) good. I (will|think I will) (go with|start with) {item}",
         "(both|either one) (sound|sounds) good[.] I (will|can) (see|watch) {item} (first|tonight)",
         "I (will|will have to) check out {item}[ (thanks|thank you)]",
         "(yes|oh yes) I (like|love) that one[. I will (watch it|check it out) again]",
         "(that|{item}) (sounds|sounds|sounds|looks) (good|great)[!] I will check it out",
         "(yes|ok) I will check (that one|it|{item}) out[ {thanks}]",
-        "I will have to (watch|see) {item}[ tonight or tomorrow]",
+        "I will have to (watch|see) {item}[ (this week|sometime soon)]",
         "I (will|might) also (check out|watch) {item}",
         "(I have heard of|I know) {item} but (never|have not) (seen|watched) it. I will (give it a "
         "try|watch it)",
@@ -76,7 +110,7 @@ ACC: dict[str, tuple[str, ...]] = {
         "@hes (hmm|ok), {item} (might|could) (work|be good)[, I'll (give it a try|try it)]",
         "@hes (I guess|maybe) I'll (try|give a shot to) {item}",
         "@pos (oh|ooh) {item}! (love it|sounds awesome|perfect)",
-        "@polite {item} sounds (great|lovely|perfect), thank you[ so much]",
+        "@polite {item} sounds (lovely|perfect|excellent), thank you[ so much]",
         "@blunt (fine|ok), {item}",
         "(sure|ok|okay), (I'll|let's) go with {item}",
         "(I've|I have) (heard good things about|wanted to see) {item}[ so I will "
@@ -85,7 +119,7 @@ ACC: dict[str, tuple[str, ...]] = {
         "{item}",
         "{item_title} it is[, {thanks}]",
         "(that[ one]|{item}) (sounds|sounds|sounds|looks) like (a winner|just the thing|fun)",
-        "(oh|ah) I forgot about {item}[ (good|great) (call|idea)]",
+        "(oh|ah) I forgot about {item}[, (good|great) idea]",
         "(yes|yeah|yes) {item} (is|sounds) (perfect|great|good)[ for (tonight|us)]",
         "(never heard of|I don't know|I have not seen) {item} but it (sounds|sounds|sounds|looks) "
         "(good|great|interesting)",
@@ -96,13 +130,60 @@ ACC: dict[str, tuple[str, ...]] = {
         "(perfect|great), {item} (is going on|goes on) my list",
         "{item} (should|could) be (fun|good|great)[, I'll (check it out|try it)]",
         "(I'm|I am||) [definitely ](going to|gonna) watch {item}",
+        "(ok|okay) (I'll|ill|I will) check (that|it) out",
+        "(that one|{item_title}) sounds (fun|cool|interesting)[, {thanks}]",
+        "(ooh|aw) (that|{item}) looks cute, (I'll|I will) (watch it|check it out)",
+        "I heard (it's|that one's) (very|super|really) good, (I'll|I will|so I'll) (watch it|give "
+        "it a shot)",
+        "(I'll|I will|we'll) (watch|try) {item}, my (wife|son|daughter|husband|kids) (will|would) "
+        "(love|like) it",
+        "(ok|alright), that one it is[ then]",
+        f"(perfect|great), (I'll|I will) watch (that|it) {_LATER} with my (wife|husband|son|kids)",
+        "I hope my (wife|son|husband|daughter) (likes|enjoys) it (too|as well). (I'll|I will) "
+        "(check it out|watch it)",
+        "(I'll|I will) (try|watch) (that one|it), I (really like|like) (the director|that "
+        "actor|the lead)",
+        f"(I've|I have) been meaning to see (that one|{{item}}) (actually|for a while), (I'll|I "
+        f"will) [finally ]watch it[ {_LATER}]",
+        "(ok|okay) (that|{item}) (sounds|looks) (good|fun|cool)[ to me]",
+        "(yes|yeah) (that one|{item}) (looks|sounds) (good|fun) (too|also|as well)[, I'll add it "
+        "to my list]",
+        "(ok|okay|sure), I (will|can) (give it a try|give that one a shot)",
+        f"(I'd|I would) (like|love) to watch {{item}}[ {_LATER}]",
+        "(that|{item}) sounds right up my alley[, {thanks}]",
+        "(oh|ah) (yes|yeah), I (heard|have heard) (of|about) (that one|{item}). (I'll|I will) "
+        "(check it out|give it a try)",
+        "(that's|that is) (just|exactly) what I had in mind[, {thanks}]",
+        "(great|nice), (I'm|I am) (going to|gonna) (try|watch) (that one|it) (this weekend|tonight)"
+        "[ with my (wife|son|family)]",
+        "(hmm|ok) (yeah|yes), (that one|{item}) could be (fun|good|cute). (I'll|I will) "
+        "(try|watch) it",
+        "(oh|ooh) nice, I didn't know about (this one|{item}). (I'll|will) check it out",
+        "(yes|yeah), (that|{item}) (sounds|looks) (fun|good|cool)[. I hope it's as good as it "
+        "(sounds|looks)]",
+        "I'll take (that one|it)[, {thanks}]",
+        "(yes|yep|yeah), that one[ for sure]",
+        "(this one|{item}) (has|got) (good|great) reviews[ I think], I'll (watch|try) it",
+        "(ok|alright), I'll give (that one|it) a (shot|go|watch)",
+        "(oh|ooh), (this one|{item}) (looks|sounds) (good|great) actually",
+        "(yes|yeah), I think {item} will do[ for (tonight|us|me)]",
+        f"(I'll|I will) (rent (that one|it)|put (that one|it) on) {_LATER}",
+        "(I|I really) (like|love) the sound of {item}[, {thanks}]",
+        "@polite {item} sounds (lovely|perfect), I [really ]appreciate it",
+        "@hes (hmm|well) ok, I (guess|suppose) I'll (try|watch) (that one|it)",
+        "@pos (yay|ooh)[!] (that one|{item}) (looks|sounds) (so|super) fun[!] (I'll|I will) "
+        "watch it",
+        "@blunt (ok|fine), that one",
+        "(ok|great), {item_title} it is. my (wife|son|husband) (will|is going to) be [so ]happy",
+        "(ok|cool), (that|{item}) (sounds|looks) (good|fun|nice). (I'll|I will) (watch|try) it "
+        "(first|tonight)",
     ),
 }
 
 REJ: dict[str, tuple[str, ...]] = {
     "any": (
         "(no|no|nope|nah|not really)[ {thanks}]",
-        "I (don't|don't really|do not) like (that one|{item}|those movies)[, {sorry}]",
+        "I (don't|don't really|really don't) like (that one|{item}|those movies)[, {sorry}]",
         "I (didn't|didn't really|did not) (like|care for) (that one|{item}|that movie)",
         "(I've|I have) seen (that one|{item}|that movie)[ already] (and|but) I (didn't|did not) "
         "(like|care for) it",
@@ -120,7 +201,27 @@ REJ: dict[str, tuple[str, ...]] = {
         "(no|nah) I don't think I (would|will) like (that one|{item})",
         "@neg (ugh|meh), no",
         "(I'm|I am) not (in the mood for|feeling) (that one|{item})",
-        "(do you have|got) anything else?",
+        "(no|nah). (what about|how about) (another one|a different one|one more)?",
+        "(no|nah), not that one either",
+        "I (don't|really don't) like that one either[, {sorry}]",
+        "(hmm|hm) (no|nah), (that's|that one's) not really what I had in mind",
+        "(that one's|that's) not (really|quite) for me[, {sorry}]",
+        "(I'd|I would) rather not[, {sorry}]",
+        "(nah|no), I'm not really feeling (it|that one)",
+        "(no|nah), my (wife|husband|son|daughter) would (hate|not like) (that one|it)",
+        "(that|{item}) doesn't [really ](sound|look) (all that|very|super) (good|interesting) "
+        "to me",
+        "(I'll|I think I'll) skip (that one|it)[, {thanks}]",
+        "(that one|it) (looks|sounds) (kind of|a little|a bit) boring[ to be honest], "
+        "(sorry|so no)",
+        "I [really ]don't want (that one|{item})[, {sorry}]",
+        "(no|nope|nah), not a fan of (that one|it) (either|at all)",
+        "@polite (I appreciate it|thank you), but I'll pass on (that one|{item})",
+        "@blunt (no|nope). (hard pass|not that one)",
+        "@neg (ugh|oh no), not that one",
+        "(I've heard|I heard) (it's|that one's) not (very|that|all that) good, so (no|I'll pass)",
+        "(nope|no), (both|all) of (them|those) (sound|look) (boring|meh) to me",
+        "(eh|hmm), I'd rather (have|see) something different",
     ),
     "reason": (
         "(no|no|nah|hmm no|not really), {reason}",
@@ -146,7 +247,7 @@ INQ: dict[str, tuple[str, ...]] = {
         "is {item} (scary|funny|long|sad|violent|kid friendly|any good|worth watching)?",
         "(how long is|what's the runtime of) {item}?",
         "(what's|what is) {item} rated?",
-        "(is {item}|would {item} be) (good|ok) for (kids|a date night|a family movie night)?",
+        "(is {item}|would {item} be) (good|ok) for (kids|a date night|the whole family)?",
         "(I haven't heard of|never heard of) {item}(,|.) (what's it about|what kind of movie "
         "is it|who's in it)?",
         "(what kind of|what sort of) (movie|film) is {item}?",
@@ -162,10 +263,29 @@ INQ: dict[str, tuple[str, ...]] = {
         "(when|what year) did {item} come out?",
         "(is|was) {item} (a big hit|popular|well known)?",
         "are there (any|a lot of) (jump scares|sad parts|fight scenes) in {item}?",
-        "(which actors are|who else is|who stars) in {item}?",
+        "(which actors are|who all is|who stars) in {item}?",
         "(where|how) can I (watch|stream) {item}?",
         "@polite (sorry|just wondering), what's {item} about?",
         "(is|would) {item} (like|similar to) (the last one|the others)?",
+        "(what about|how about) {item}, is it (any good|actually good)?",
+        "do you know if {item} is (on Netflix|streaming anywhere|still in theaters)?",
+        "is there a sequel to {item}[ (too|as well)]?",
+        "is {item} (cute|hilarious|very sad|a little creepy)?",
+        "is {item} the original or the remake?",
+        "(was|is) {item} (in theaters|a tv movie|a Netflix movie)?",
+        "what did (you|people) think of {item}?",
+        "would my (wife|son|daughter|husband|kids) (like|enjoy) {item} (too|as well)?",
+        "is {item} more serious or more (lighthearted|fun)?",
+        "(is|was) {item} (a true story|based on a true story|based on real events)?",
+        "(does|did) {item} (win|get) any (awards|oscars)?",
+        "is {item} (in English|subtitled|a foreign film)?",
+        "would {item} count as (a classic|one of the classics|a cult classic)?",
+        "(is there|is there a lot of) (bad language|swearing|blood) in {item}?",
+        "I heard (of|about) {item}, (is it|was it) (actually|really) (good|that good)?",
+        "(does|did) {item} have a (happy|sad) ending?",
+        "(who plays|which actor plays) the (lead|main character) in {item}?",
+        "is {item} as good as the (book|original)?",
+        "@hes (hmm|wait), (what's|what is) (that one|{item}) about again?",
     ),
     "genre": (
         "is {item} {genre_sg}?",
@@ -182,16 +302,28 @@ CRI_F: dict[str, tuple[str, ...]] = {
         "boring|overrated|cheesy)",
         "(the|its) (reviews|ratings) (aren't|weren't) (great|good)",
         "(I'm not a fan of|I don't really like) (the lead actor|the director|that actor)",
-        "(too long|way too long|a bit long) for (tonight|me)",
+        "(kind of|a bit|really) long for (tonight|me|a weeknight)",
         "(looks|seems) (too|a little) (sad|heavy|intense) for (me|my mood|tonight)",
         "(eh|oh) (that|{item}) (sounds|sounds|looks) (kind of|a bit) (dumb|silly|dull)",
         "(I don't|I didn't) (like|love) the (ending|cast|premise|special effects) of {item}",
+        "(that one|{item}) (seems|looks) (a little|very|super) (dated|cheesy|over the top)",
+        "(hmm|eh), (that|{item}) (sounds|looks) (a bit|kind of) (heavy|dark|intense) for (my "
+        "wife|my son|the kids|us)",
+        "(that|{item}) (sounds|seems) (kind of|a little) (long|slow) for a (weeknight|school "
+        "night)",
+        "the (trailer|poster) (looked|made it look) (kind of|a bit|pretty) (cheesy|dumb|boring)",
+        "(I|I just) (can't stand|don't love) (the lead actor|him|her|that actor)",
+        "(that|{item}) (might|could) be (a little|a bit|too) (violent|intense|sad) for (my son|my "
+        "daughter|the kids)",
+        "the (story|plot|premise) (sounds|seems) (a little|kind of|very) (thin|silly|predictable)",
+        "(I heard|people say) (it's|that one's) not as good as the (original|book)",
+        "(it|{item}) (seems|looks) (a bit|kind of|very) (gory|bloody|violent) for (me|my taste)",
     ),
     "reason": (
         "{reason}",
         "(eh|well|but) {reason}",
         "(that|that one|{item}) (doesn't|doesn't|doesn't|does not) (sound|seem|look) (right|like "
-        "my thing)(,|.) {reason}",
+        "it's for me)(,|.) {reason}",
         "(not sure about|I don't know about) {item}, {reason}",
         "{reason}[, (sorry|unfortunately)]",
         "@polite (sorry|I am sorry) but {reason}",
@@ -326,6 +458,27 @@ NRE: dict[str, tuple[str, ...]] = {
         "(ok|well) (let me think|I will think about it)",
         "(sure|ok), (maybe|I guess)",
         "(oh|ah) {item}, (ok|hmm|I see)",
+        "(hmm|hm), (maybe|possibly)[. I'll ask my (wife|husband|son|daughter)]",
+        "(I've|I have) heard of (it|that one)[ but I don't know much about it]",
+        "(oh|ah) I know of (it|that one)",
+        "(never heard of|I don't know) that one either",
+        "(hmm|hm) (ok|okay), (still|I'm still) not sure",
+        "(that's|that is) a new one (to|for) me",
+        "(hmm|oh) interesting (pick|choice)",
+        "maybe. I'll see what my (wife|husband|son|daughter) thinks",
+        "(could|might) be worth a look[, I guess]",
+        "(oh|ok), I (didn't|did not) know (about|of) (that one|{item})",
+        "(lol|haha) ok",
+        "(oh|ah) really[?]",
+        "(not sure|I'm not sure) if (it's|that's) (my|our) kind of movie",
+        "(maybe|possibly), if you can't find (anything|something) better",
+        "I (might|may) look (it|that one) up (later|at some point)",
+        "(hmm|well), (I'm|I am) (kind of|a little|still) on the fence",
+        "(it|that one) (might|could) be (ok|alright), I (guess|suppose)",
+        "(ok|okay|alright), let me (sleep on it|think it over)",
+        "(hmm|oh) I don't know much about (that one|{item})",
+        "(hmm|oh), I've never heard of {item}[ actually]",
+        "(still|I'm still) thinking[, (one sec|hold on)]",
     ),
 }
 

@@ -11,7 +11,7 @@ Slots used here: ``{greet}`` (empty after the first turn), ``{please}``, ``{than
 
 from __future__ import annotations
 
-_WHEN = "(tonight|this weekend|later|tonight or tomorrow|on Friday|after work)"
+_WHEN = "(tonight|this weekend|later|tomorrow night|on Friday|after work)"
 _RECS = "(suggestions|recommendations|recs|ideas)"
 
 IQU: dict[str, tuple[str, ...]] = {
@@ -31,6 +31,27 @@ IQU: dict[str, tuple[str, ...]] = {
         "@hes [{greet}] (I have no idea|I'm not sure) what I want to watch[, (any ideas|help)]?",
         f"@polite [{{greet}}] I was hoping you could help me find a (movie|good movie)[ {_WHEN}]",
         "@blunt movie (recs|suggestions)?",
+        f"[{{greet}}] I'm looking for some (good|fun|new) movies to watch[ {_WHEN}]",
+        "[{greet}] (do you|would you) know of a (good|fun|decent) (movie|film) I could watch?",
+        "[{greet}] (my wife and I|me and my son|my husband and I|my girlfriend and I) (want|need) "
+        "something to watch. (Any ideas|Can you help)?",
+        f"[{{greet}}] (we|my family) can't (agree|decide) on a movie[ {_WHEN}]. (I hope|Hopefully) "
+        "you can help",
+        f"[{{greet}}] I want to watch (a movie|something)[ {_WHEN}] but (I'm not sure|I have no "
+        "clue) what",
+        "[{greet}] (any|got any) must (see|watch) movies (you'd recommend|you know of)?",
+        "[{greet}] I haven't watched a (good|really good) movie in (ages|forever|a while). "
+        "(What's good|Help me out)?",
+        "[{greet}] (it's|it is) (raining|cold out|a lazy Sunday) and I (need|want) a (good|fun) "
+        "movie",
+        "[{greet}] I'm in the mood for a movie but (nothing in particular|I don't know what)",
+        "[{greet}] (what's|what is) a movie you (think everyone should see|always recommend|"
+        "really love)?",
+        "@hes [{greet}] um, could you (maybe|please) (suggest|recommend) something? I'm (so|very|"
+        "super) indecisive",
+        f"@pos [{{greet}}] I'm (so|super) ready for a (good|fun) movie[ {_WHEN}]! (What do you "
+        "have|Any ideas)?",
+        "@blunt (recommend|suggest) (a movie|something)[ {please}]",
     ),
     "facet": (
         f"[{{greet}}] (I'm|I am||) (looking for|looking for|after|hoping to find|trying to "
@@ -42,7 +63,7 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] {pref}. (What (would|do) you (recommend|suggest)|What (should|could) I "
         "watch|Can you help me find one|Do you know any)?",
         "[{greet}] I am looking for {want}. {pref}",
-        "[{greet}] I would like {want}. (Have you seen any good ones|Do you have any)?",
+        "[{greet}] I would like {want}. (Do you know of any|Anything come to mind)?",
         "[{greet}] (could|can) you help me find {want}[ {please}]?",
         "[{greet}] (so|ok so) [basically ]I'm (looking|searching) for {want}",
         "[{greet}] I'm looking for {want}[, (any ideas|what have you got|what do you have)?]",
@@ -59,7 +80,32 @@ IQU: dict[str, tuple[str, ...]] = {
         "@blunt need {want}",
         "@pos [{greet}] I'm [really ]looking for {want}[ tonight]!",
         "[{greet}] (hoping|trying) to find {want} (for|to watch on) (movie night|the weekend)",
-        "[{greet}] (it's|it is) movie night and (I|I|we) want {want}",
+        "[{greet}] (it's|it is) (date night|my night off|family night) and (I|I|we) want {want}",
+        f"[{{greet}}] I'm in the mood for {{want}}[ {_WHEN}][, (if you know of (any|one)|any "
+        "ideas)?]",
+        "[{greet}] I'm looking for some (suggestions|recommendations|ideas) for {want}[ {please}]",
+        f"[{{greet}}] my (wife|son|daughter|husband|girlfriend|mom) (wants|asked for) {{want}}[ "
+        f"{_WHEN}]. (Can you help|Any ideas)?",
+        "[{greet}] I feel like watching {want}[ (tonight|later)]. (What do you think|Can you "
+        "help|Any ideas)?",
+        "[{greet}] I was thinking {want}[ (tonight|this time)]. (What (do|would) you (suggest|"
+        "pick)|Any thoughts)?",
+        "[{greet}] I'm (trying|hoping) to find {want} (for|to watch with) (my wife|my son|the "
+        "kids|my parents|my friends)",
+        "[{greet}] {pref}. (Could|Can) you (find me|point me to) (something|a couple)[ {please}]?",
+        "[{greet}] {pref}. (I hope|Hopefully) you (can|could) (help|find me something)",
+        f"[{{greet}}] I'd [really ]love to find {{want}}[ {_WHEN}]",
+        "[{greet}] quick (one|question), I'm after {want}. (Any thoughts|What comes to mind)?",
+        "@hes [{greet}] um, (maybe|I guess) {want}? (if you can think of one|not sure)",
+        f"@pos [{{greet}}] I'm (super|so|really) in the mood for {{want}}[ {_WHEN}]!",
+        "@blunt {want}. (ideas|suggestions)?",
+        f"[{{greet}}] I could [really ]go for {{want}}[ {_WHEN}]",
+        f"[{{greet}}] (we're|we are) having (a get together|friends over|a sleepover) {_WHEN} and "
+        "(need|want) {want}",
+        "[{greet}] (any chance you|do you think you) could (find|suggest) {want}?",
+        "@polite [{greet}] I hope you can help me, I'm (looking|hoping) for {want}",
+        "[{greet}] I (finally|just) have (a free evening|some free time) and (want|would love) "
+        "{want}",
     ),
     "genre": (
         "[{greet}] (any|any|know any) good {genre_pl}[ (you'd recommend|to "
@@ -81,6 +127,23 @@ IQU: dict[str, tuple[str, ...]] = {
         "while|forever)[. "
         "(Any ideas|Do you have one)?]",
         "[{greet}] who makes good {genre_pl} these days?",
+        f"[{{greet}}] I'm looking for some (good|new|decent) {{genre_pl}}[ to watch {_WHEN}]",
+        "[{greet}] do you know of any (good|decent|really good) {genre_pl}?",
+        "[{greet}] my (son|wife|daughter|husband|friend) (loves|is really into) {genre_pl}. (Any "
+        "you'd recommend|What would you suggest)?",
+        "[{greet}] (I'm|we're) in the mood for {genre_sg}[, (what do you suggest|anything come "
+        "to mind)?]",
+        "[{greet}] what's (a|one) {genre_mod} (movie|film) (you love|you'd recommend|everyone "
+        "should see)?",
+        "[{greet}] (know|do you know) (some|any) {genre_pl} that are (actually|really|super) good?",
+        "[{greet}] I'd love (some|a few) {genre_mod} (recommendations|suggestions|recs)[ {please}]",
+        "[{greet}] I (love|like) {genre_mass} but I've run out of (stuff|movies) to watch",
+        "[{greet}] (my wife and I both|we both|we all) (love|like) {genre_pl}. What should we "
+        "watch[ (tonight|this weekend)]?",
+        "[{greet}] (looking for|I want) some {genre_pl}, classics or newer stuff, (either is "
+        "fine|both are fine)",
+        "[{greet}] I'm (trying|hoping) to get into {genre_mass}. (Where should I start|What "
+        "would you start with)?",
     ),
     "decade": (
         "[{greet}] (any|any|know any) good (movies|films) from {decade_np}?",
@@ -147,8 +210,8 @@ IQU: dict[str, tuple[str, ...]] = {
     "like": (
         "[{greet}] I (loved|really liked|just watched|really enjoyed) {like}[,] (and want|so "
         "I am looking for) (something similar|more like that|one like it|movies like that)",
-        "[{greet}] I have seen {like} and (loved|liked) it. (Do you have|Have you seen) "
-        "(anything|any) like that?",
+        "[{greet}] I have seen {like} and (really liked|enjoyed) it. (Do you have|Have you seen) "
+        "(anything|any) like it?",
         "[{greet}] (anything|do you have anything|have you seen anything) like {like}?",
         "[{greet}] {like} (is|was) (great|amazing|one of my favorites)(.|,) (Anything|Got "
         "anything|Know anything) similar?",
@@ -158,6 +221,18 @@ IQU: dict[str, tuple[str, ...]] = {
         "{like}?",
         "[{greet}] I [just ](saw|watched) {like} (again|last night|recently) and (want|would like) "
         "more like (it|that one)",
+        "[{greet}] {like} is my favorite (movie|film)[ ever]. (Do you know of|Know of) anything "
+        "similar?",
+        "[{greet}] my (wife|son|daughter|husband) loved {like}, (is there|do you know of) anything "
+        "(similar|along those lines)?",
+        "[{greet}] if you (liked|enjoyed|loved) {like}, what would you (recommend|suggest)?",
+        "[{greet}] I could rewatch {like} (forever|over and over), but I want something new (like "
+        "it|in that style)",
+        "[{greet}] (I'm|I am) after something in the same vein as {like}[ {please}]",
+        "[{greet}] I just finished {like} and (really enjoyed it|it was great). (Is there "
+        "anything|Got anything) similar?",
+        "[{greet}] loved {like}[ (so much|a lot)]. (Any|Are there) (movies|films) in the same "
+        "vein?",
     ),
     "avoid": (
         f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
@@ -178,6 +253,12 @@ PRO: dict[str, tuple[str, ...]] = {
         "I [just ]want a (good|fun|great) movie",
         "(I have|I've) seen a lot of movies[,] so (surprise me|I am open to suggestions)",
         "(I'm|I am||) not (too|very) picky",
+        "(honestly|really), I'm easy[, (just|as long as it's) (something good|entertaining)]",
+        "(anything|whatever) (is fine|works) as long as it's (good|fun|entertaining)",
+        "I watch (pretty much|almost|just about) (anything|everything)[, (honestly|really)]",
+        "I like all kinds of (movies|stuff)[, so (whatever|anything) you (think|pick) is fine]",
+        "(my wife and I|we) (watch|like) (pretty much|just about) everything[, so (no|not much "
+        "of a) preference]",
     ),
     "facet": (
         "{pref}",
@@ -194,15 +275,37 @@ PRO: dict[str, tuple[str, ...]] = {
         "@hes (I think|maybe) {want} (would be good|would work|is good)?",
         "@pos (oh|ooh), {pref}!",
         "oh, and {want} (would be|is) (ideal|best)",
+        "{pref}[, for what it's worth]",
+        "(actually|honestly), {pref}",
+        "{pref}, (if you|in case you) (want|need) to know",
+        "I forgot to (say|mention), {pref}",
+        "(it'd|it would) be (nice|great|awesome) to (have|get) {want}",
+        "{want} would be (nice|my first choice)[, if you can]",
+        "I'm (kind of|kinda|sort of) (hoping for|leaning towards) {want}",
+        "if (it helps|that helps), {pref}",
+        "{pref}. (Not sure if that helps|Hope that helps)",
+        "(my wife|my husband|my son|my girlfriend) (would want|wants|would like) {want} (too|as "
+        "well)",
+        "(oh|ah), and {pref}[ (actually|lol)]",
+        "@hes (um|hmm), I (guess|think) {want} would be (good|nice)",
+        "@blunt make it {want}",
     ),
     "genre": (
         "I [really ](like|love|enjoy) {genre_pl}",
-        "{genre_pl} are my (favorite|thing|go-to)",
+        "{genre_pl} are my (favorite|go-to)",
         "{genre_mass} is (my favorite|my favorite|what I usually watch|what I like)",
         "I've been (on a|in a) {genre_mod} (kick|mood) lately",
         "(mostly|usually) I watch {genre_pl}",
         "I'm a (big|huge) fan of {genre_pl}[, always have been]",
         "(I'm|I am||) (looking for|feeling like) {genre_sg}",
+        "I also (like|enjoy) {genre_pl}[ (a lot|quite a bit)]",
+        "{genre_pl} are (always|also) (good|fun) for me",
+        "(my wife|my son|my husband|my daughter) (loves|is really into) {genre_pl}[ (too|as well)]",
+        "you can't go wrong with {genre_mass}[ (for me|in my book)]",
+        "I (watch|end up watching) a lot of {genre_mass}",
+        "I'm (quite|very|super) into {genre_mass} (lately|these days|right now)",
+        "(maybe|ideally) {genre_sg}[ (though|actually)]",
+        "I (usually|always) enjoy {genre_pl}, (even|especially) the (cheesy|silly|weird) kind",
     ),
     "decade": (
         "I (like|prefer|love) movies from {decade_np}",
@@ -264,6 +367,19 @@ ANS: dict[str, tuple[str, ...]] = {
         "@hes (hmm|um), (not sure|hard to say)[, (anything|whatever) (works|is fine)]",
         "@blunt (whatever|anything|don't care)",
         "(surprise me|you pick)",
+        "either is fine[ (really|honestly|by me)]",
+        "nothing (in particular|specific), just (something|anything) good",
+        "I don't mind, as long as it's (good|fun|entertaining)",
+        "(hmm|um), I'm (easy|flexible)[, (you pick|up to you)]",
+        "(up to you|your call)[ really]",
+        "(any genre|any decade|any era) is (fine|ok)[ (by me|with me)]",
+        "(I'm|I am) not (picky|fussy)[, (honestly|really)]",
+        "(honestly|to be honest) I haven't thought about it, (whatever|anything) you think",
+        "(it doesn't|doesn't) really matter[ to me], I just want (a good movie|something fun)",
+        "(both are|either one is) fine (by me|with me)",
+        "(new or old|old or new|recent or older), (doesn't matter|I don't mind)[ really]",
+        "@hes (hmm|um|oh), (good question|I don't know)... (either|whatever) (I guess|is fine)",
+        "@blunt (either|either way|dunno)",
     ),
     "facet": (
         "{pref}",
@@ -278,12 +394,35 @@ ANS: dict[str, tuple[str, ...]] = {
         "{hedge} {want}",
         "(yes|yeah|yes), {want}[ {please}]",
         "(I'm|I am||) (thinking|leaning towards) {want}",
+        "(hmm|well), {want} I guess",
+        "{want}, if you (can|know of (one|any))",
+        "I'd (go with|say) {want}[, but I'm (flexible|open)]",
+        "(mostly|usually) {want}[, (but|though) I'm (open|flexible)]",
+        "(oh|ooh), {want} would be (nice|fun)",
+        "(hmm|let me think). {want}, (maybe|probably)",
+        "{pref}[, (if that helps|hope that helps)]",
+        "(either is fine|I don't mind), but {want} (would be nice|if possible)",
+        "(honestly(?|,)|to be honest,) {want}",
+        "(probably|maybe) {want}, that's what my (wife|husband|son|girlfriend) (likes|would want) "
+        "(too|as well)",
+        "(maybe|um) {want}, if that's (ok|possible)",
+        "@pos (oh|ooh) {want}, (for sure|definitely)!",
+        "@hes (I guess|maybe) {want}? (not sure|I don't know)",
+        "(if you|if you can) find {want}, that would be (great|awesome|ideal)",
     ),
     "genre": (
         "(probably|definitely) {genre_mass}",
         "{genre_pl}, (mostly|always)",
         "(I like|I'd go with) {genre_pl}",
         "(mostly|usually) {genre_mass}[, I guess]",
+        "(hmm|oh), {genre_mass}[, (I think|I guess)]",
+        "(I'm|I am) in the mood for {genre_sg}[ (I think|actually)]",
+        "{genre_sg} (would be nice|if you (can|know of one))",
+        "(I'd say|probably) {genre_pl}, (but|though) I like (most|a lot of) (stuff|things) (too|as "
+        "well)",
+        "(mostly|always) {genre_pl}[. My (wife|son|husband) (loves|likes) them (too|as well)]",
+        "(maybe|how about) {genre_sg}?",
+        "(good question|hmm). (Maybe|Probably) {genre_pl}, they're (always|usually) (fun|good)",
     ),
     "decade": (
         "(anything|one|movies) from {decade_np}",
@@ -304,6 +443,12 @@ ANS: dict[str, tuple[str, ...]] = {
         "yes[ I (like|love)] {want}",
         "(like|maybe like|kind of like) {like}",
         "(the last one I loved was|I recently loved) {like}",
+        "(hmm|well), I [really ]enjoyed {like}[, if that helps]",
+        "{like} is (probably|maybe) my favorite",
+        "(one I loved was|I loved) {like}[. (My wife|My son) (loved|liked) it (too|as well)]",
+        "(probably|maybe) something in the vein of {like}",
+        "{like} (for sure|definitely)[, I could rewatch it (forever|all day)]",
+        "I did (see|enjoy) {like}, (loved that one|it was (great|really good))",
     ),
     "avoid": (
         "(anything but|just no) {avoid_mass}",
@@ -410,7 +555,7 @@ ASK: dict[str, tuple[str, ...]] = {
 CON: dict[str, tuple[str, ...]] = {
     "any": (
         "any (more|other) (suggestions|ideas|options|recommendations)?",
-        "what else (do you have|have you got|you got)?",
+        "what else (do you have|is there)?",
         "(can|could) you (give me|suggest|recommend) (some|a couple|two or three) more?",
         "anything else[ (like that|along those lines)]?",
         "(more|more like that)[, {please}]",
@@ -420,15 +565,32 @@ CON: dict[str, tuple[str, ...]] = {
         "what other (movies|films) (would you suggest|do you like)?",
         "(do you have|got) (another|one more|any more) (suggestion|option|idea)?",
         "@hes (hmm|not sure), (maybe|can you) (show me|give me) some more (options|ideas)?",
-        "(that's|those are) (good|nice), but (what else|anything else)?",
+        "(that's|those are) (nice|fine), but (what else|any others)?",
         "@polite (could|would) you (suggest|recommend) some more[ {please}]?",
         "@blunt next",
         "@blunt (more|others)?",
-        "(I'd like|I want) (to see|to hear) (more|some more) (options|ideas)",
+        "(I'd like|I want) (to see|to hear) (more|some more) (ideas|picks)",
         "(what|anything) else (comes to mind|you can think of)?",
         "(those|these) (sound|look) (ok|good), (any|got) (more|others)?",
         "(give me|show me) (a couple|some) more[ {please}]",
-        "(hmm|ok), (what about|how about) (some|a few) other (options|ones)?",
+        "(hmm|ok), (what about|how about) (some|a few) other (picks|titles)?",
+        "(got|know of) (any|some) more?",
+        "(what about|how about) (one|a couple) more?",
+        "(can|could) you (give me|find me) another (one|pick|idea)?",
+        "(maybe|how about) something different?",
+        "(I'd like|I want) (a few|a couple) more to (choose|pick) from",
+        "(those are|that's) (cool|fine), but (can|could) I get (a few|a couple) more?",
+        "(what|which) other (movies|films|titles) (do you know of|come to mind)?",
+        "(one|just one) more[, {please}]?",
+        "(show me|give me) (a few|some) alternatives[ {please}]",
+        "(any|got any) other (picks|ideas)?",
+        "(any|some) more in the same vein[ {please}]?",
+        "(I|we) still want (one|a couple) more[, (if you can|if you have them)]",
+        "@hes (um|hmm), (maybe|could I see) (one|a couple) more? I'm still (not sure|deciding)",
+        "@polite (if it's not too much trouble|if it's no trouble), (could|can) I (get|have) "
+        "another "
+        "(recommendation|suggestion)?",
+        "@pos (ooh|nice), (more|some more) (please|pls)!",
     ),
     "genre": (
         "any other {genre_pl}?",
