@@ -285,7 +285,7 @@ def test_fit_is_deterministic_for_a_seed(corpus: Path) -> None:
     b = fit_bundle(dialogues, scenario=small_scenario(), seed=5)
     assert a.style == b.style and a.chain == b.chain
     assert a.critic is not None and b.critic is not None
-    assert len(a.critic.rounds) == len(b.critic.rounds) == 2
+    assert len(a.critic.rounds) == len(b.critic.rounds) == 3
     for ca, cb in zip(a.critic.rounds, b.critic.rounds, strict=True):
         assert np.array_equal(ca.coef, cb.coef)
 
@@ -548,6 +548,7 @@ def test_cli_calibrate_then_a_calibrated_run_records_critic_scores(
     out = capsys.readouterr().out
     assert code == 0 and "held-out AUC" in out
     assert "round 2: against turns kept from 8 candidates" in out
+    assert "round 3: against" in out and "round 4" not in out
     manifest = json.loads((tmp_path / "cal" / MANIFEST).read_text())
     assert manifest["source"]["format"] == "jsonl"
     assert len(manifest["source"]["sha256"]) == 64
@@ -579,7 +580,7 @@ def test_iard_labels_give_a_chain_close_to_the_bundled_one(shared_data: Path) ->
 
 def test_critic_json_is_plain_data(bundle_dir: Path) -> None:
     stack = json.loads((bundle_dir / CRITIC).read_text())
-    assert stack["format"] == "simworld-critic-stack/1" and len(stack["rounds"]) == 2
+    assert stack["format"] == "simworld-critic-stack/1" and len(stack["rounds"]) == 3
     data = stack["rounds"][0]
     critic = Critic.from_json(data)
     assert set(data) >= {"word_ngrams", "char_ngrams", "coef", "intercept"}

@@ -14,7 +14,7 @@ Steps, all seeded:
    other (``manifest.json`` -> ``critic.heldout_auc``). 0.5 means it cannot tell the held-out
    real turns from simulated ones, 1.0 that it always can; selection helps most when the
    critic is clearly above 0.5.
-5. Further rounds (``rounds``, default 2): the scenario is run again with selection among
+5. Further rounds (``rounds``, default 3): the scenario is run again with selection among
    ``round_candidates`` candidates using the critics so far, and one more critic learns what
    the kept turns still give away; the bundle's critic is the stack of rounds
    (:class:`~simworld.calibration.critic.CriticStack`). ``critic.rounds`` in the manifest
@@ -59,9 +59,11 @@ if TYPE_CHECKING:
 SIM_AGENTS = 600
 MIN_DIALOGUES = 4  # two per half for the critic's held-out split
 #: Critic rounds, and the candidates per turn of the selection that rounds after the first
-#: are trained against (measured on the quickstart against ReDial, C2ST at K=8: one round
-#: 0.767, two 0.748, three 0.743; docs/calibration.md).
-ROUNDS = 2
+#: are trained against. Measured on the quickstart at K=8, mean C2ST of seeds 7/1/2 against
+#: ReDial / IARD (docs/calibration.md): one round 0.781 / 0.803, two 0.754 / 0.792, three
+#: 0.748 / 0.775 on the 600-phrase bank; two 0.726 / 0.754, three 0.717 / 0.738 on the
+#: 1,000-phrase bank; a fourth round's critic finds no more than the third's.
+ROUNDS = 3
 ROUND_CANDIDATES = 8
 Report = Callable[[str], None]
 
