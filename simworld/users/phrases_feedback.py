@@ -42,15 +42,11 @@ SEE: dict[str, tuple[str, ...]] = {
         "[(oh|oh yes) ]{item} is (my favorite|one of my all time favorites)[, I've seen it (so "
         "many|a bunch of) times]",
         "(yes|yeah) I did see (that one|it)[, {opinion}]",
-        "I (saw|watched) {item} (in theaters|at the theater|when it came out|as a kid|back in "
-        "the day)[. {opinion}]",
         "(I've|I have) seen (that one|it) but it's been a (while|long time|few years)[. I "
         "(could rewatch it|wouldn't mind rewatching it) (though|actually)]",
         "(I've|I have) seen {item} (twice|a couple of times|more than once|a bunch)[, {opinion}]",
         "(I've|I have) seen (them both|both of them|them all|all of them)[ actually][. {opinion}]",
         "(already|I already) saw (that one|{item})[, {opinion}]",
-        "(I've|I have) seen {item}. my (wife|husband|son|daughter|sister) (loved|loves|really "
-        "liked) it",
         "{item_title}? (yes|yeah|yep) seen it[, {opinion}]",
         "(yes|yeah) (I've|I have) seen (it|that one). (what about|how about) (another "
         "one|one more)?",
@@ -69,8 +65,6 @@ SEE: dict[str, tuple[str, ...]] = {
         "seen (that one|it) (already|before)[, {opinion}]",
         "(I've|I have) seen {item} (already|before)[. still one of my favorites]",
         "I (remember|know) {item}, (I've|I have) seen it[ (a long time ago|years ago)]",
-        "@hes (I think|pretty sure) I (saw|watched) (that one|it) (a long time ago|years ago|as a "
-        "kid)[ but I (don't|barely) remember it]",
     ),
 }
 
@@ -139,8 +133,6 @@ ACC: dict[str, tuple[str, ...]] = {
         "(love|like) it",
         "(ok|alright), that one it is[ then]",
         f"(perfect|great), (I'll|I will) watch (that|it) {_LATER} with my (wife|husband|son|kids)",
-        "I hope my (wife|son|husband|daughter) (likes|enjoys) it (too|as well). (I'll|I will) "
-        "(check it out|watch it)",
         "(I'll|I will) (try|watch) (that one|it), I (really like|like) (the director|that "
         "actor|the lead)",
         f"(I've|I have) been meaning to see (that one|{{item}}) (actually|for a while), (I'll|I "
@@ -154,8 +146,6 @@ ACC: dict[str, tuple[str, ...]] = {
         "(oh|ah) (yes|yeah), I (heard|have heard) (of|about) (that one|{item}). (I'll|I will) "
         "(check it out|give it a try)",
         "(that's|that is) (just|exactly) what I had in mind[, {thanks}]",
-        "(great|nice), (I'm|I am) (going to|gonna) (try|watch) (that one|it) (this weekend|tonight)"
-        "[ with my (wife|son|family)]",
         "(hmm|ok) (yeah|yes), (that one|{item}) could be (fun|good|cute). (I'll|I will) "
         "(try|watch) it",
         "(oh|ooh) nice, I didn't know about (this one|{item}). (I'll|will) check it out",
@@ -174,7 +164,6 @@ ACC: dict[str, tuple[str, ...]] = {
         "@pos (yay|ooh)[!] (that one|{item}) (looks|sounds) (so|super) fun[!] (I'll|I will) "
         "watch it",
         "@blunt (ok|fine), that one",
-        "(ok|great), {item_title} it is. my (wife|son|husband) (will|is going to) be [so ]happy",
         "(ok|cool), (that|{item}) (sounds|looks) (good|fun|nice). (I'll|I will) (watch|try) it "
         "(first|tonight)",
     ),
@@ -247,7 +236,6 @@ INQ: dict[str, tuple[str, ...]] = {
         "is {item} (scary|funny|long|sad|violent|kid friendly|any good|worth watching)?",
         "(how long is|what's the runtime of) {item}?",
         "(what's|what is) {item} rated?",
-        "(is {item}|would {item} be) (good|ok) for (kids|a date night|the whole family)?",
         "(I haven't heard of|never heard of) {item}(,|.) (what's it about|what kind of movie "
         "is it|who's in it)?",
         "(what kind of|what sort of) (movie|film) is {item}?",
@@ -274,7 +262,6 @@ INQ: dict[str, tuple[str, ...]] = {
         "is {item} the original or the remake?",
         "(was|is) {item} (in theaters|a tv movie|a Netflix movie)?",
         "what did (you|people) think of {item}?",
-        "would my (wife|son|daughter|husband|kids) (like|enjoy) {item} (too|as well)?",
         "is {item} more serious or more (lighthearted|fun)?",
         "(is|was) {item} (a true story|based on a true story|based on real events)?",
         "(does|did) {item} (win|get) any (awards|oscars)?",
@@ -307,8 +294,6 @@ CRI_F: dict[str, tuple[str, ...]] = {
         "(eh|oh) (that|{item}) (sounds|sounds|looks) (kind of|a bit) (dumb|silly|dull)",
         "(I don't|I didn't) (like|love) the (ending|cast|premise|special effects) of {item}",
         "(that one|{item}) (seems|looks) (a little|very|super) (dated|cheesy|over the top)",
-        "(hmm|eh), (that|{item}) (sounds|looks) (a bit|kind of) (heavy|dark|intense) for (my "
-        "wife|my son|the kids|us)",
         "(that|{item}) (sounds|seems) (kind of|a little) (long|slow) for a (weeknight|school "
         "night)",
         "the (trailer|poster) (looked|made it look) (kind of|a bit|pretty) (cheesy|dumb|boring)",
@@ -458,14 +443,12 @@ NRE: dict[str, tuple[str, ...]] = {
         "(ok|well) (let me think|I will think about it)",
         "(sure|ok), (maybe|I guess)",
         "(oh|ah) {item}, (ok|hmm|I see)",
-        "(hmm|hm), (maybe|possibly)[. I'll ask my (wife|husband|son|daughter)]",
         "(I've|I have) heard of (it|that one)[ but I don't know much about it]",
         "(oh|ah) I know of (it|that one)",
         "(never heard of|I don't know) that one either",
         "(hmm|hm) (ok|okay), (still|I'm still) not sure",
         "(that's|that is) a new one (to|for) me",
         "(hmm|oh) interesting (pick|choice)",
-        "maybe. I'll see what my (wife|husband|son|daughter) thinks",
         "(could|might) be worth a look[, I guess]",
         "(oh|ok), I (didn't|did not) know (about|of) (that one|{item})",
         "(lol|haha) ok",

@@ -33,8 +33,6 @@ IQU: dict[str, tuple[str, ...]] = {
         "@blunt movie (recs|suggestions)?",
         f"[{{greet}}] I'm looking for some (good|fun|new) movies to watch[ {_WHEN}]",
         "[{greet}] (do you|would you) know of a (good|fun|decent) (movie|film) I could watch?",
-        "[{greet}] (my wife and I|me and my son|my husband and I|my girlfriend and I) (want|need) "
-        "something to watch. (Any ideas|Can you help)?",
         f"[{{greet}}] (we|my family) can't (agree|decide) on a movie[ {_WHEN}]. (I hope|Hopefully) "
         "you can help",
         f"[{{greet}}] I want to watch (a movie|something)[ {_WHEN}] but (I'm not sure|I have no "
@@ -90,8 +88,6 @@ IQU: dict[str, tuple[str, ...]] = {
         "help|Any ideas)?",
         "[{greet}] I was thinking {want}[ (tonight|this time)]. (What (do|would) you (suggest|"
         "pick)|Any thoughts)?",
-        "[{greet}] I'm (trying|hoping) to find {want} (for|to watch with) (my wife|my son|the "
-        "kids|my parents|my friends)",
         "[{greet}] {pref}. (Could|Can) you (find me|point me to) (something|a couple)[ {please}]?",
         "[{greet}] {pref}. (I hope|Hopefully) you (can|could) (help|find me something)",
         f"[{{greet}}] I'd [really ]love to find {{want}}[ {_WHEN}]",
@@ -129,17 +125,11 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] who makes good {genre_pl} these days?",
         f"[{{greet}}] I'm looking for some (good|new|decent) {{genre_pl}}[ to watch {_WHEN}]",
         "[{greet}] do you know of any (good|decent|really good) {genre_pl}?",
-        "[{greet}] my (son|wife|daughter|husband|friend) (loves|is really into) {genre_pl}. (Any "
-        "you'd recommend|What would you suggest)?",
-        "[{greet}] (I'm|we're) in the mood for {genre_sg}[, (what do you suggest|anything come "
-        "to mind)?]",
         "[{greet}] what's (a|one) {genre_mod} (movie|film) (you love|you'd recommend|everyone "
         "should see)?",
         "[{greet}] (know|do you know) (some|any) {genre_pl} that are (actually|really|super) good?",
         "[{greet}] I'd love (some|a few) {genre_mod} (recommendations|suggestions|recs)[ {please}]",
         "[{greet}] I (love|like) {genre_mass} but I've run out of (stuff|movies) to watch",
-        "[{greet}] (my wife and I both|we both|we all) (love|like) {genre_pl}. What should we "
-        "watch[ (tonight|this weekend)]?",
         "[{greet}] (looking for|I want) some {genre_pl}, classics or newer stuff, (either is "
         "fine|both are fine)",
         "[{greet}] I'm (trying|hoping) to get into {genre_mass}. (Where should I start|What "
@@ -231,8 +221,6 @@ IQU: dict[str, tuple[str, ...]] = {
         "[{greet}] (I'm|I am) after something in the same vein as {like}[ {please}]",
         "[{greet}] I just finished {like} and (really enjoyed it|it was great). (Is there "
         "anything|Got anything) similar?",
-        "[{greet}] loved {like}[ (so much|a lot)]. (Any|Are there) (movies|films) in the same "
-        "vein?",
     ),
     "avoid": (
         f"[{{greet}}] I want to watch something {_WHEN}, (but|just) no {{avoid_pl}}[ please]",
@@ -257,8 +245,6 @@ PRO: dict[str, tuple[str, ...]] = {
         "(anything|whatever) (is fine|works) as long as it's (good|fun|entertaining)",
         "I watch (pretty much|almost|just about) (anything|everything)[, (honestly|really)]",
         "I like all kinds of (movies|stuff)[, so (whatever|anything) you (think|pick) is fine]",
-        "(my wife and I|we) (watch|like) (pretty much|just about) everything[, so (no|not much "
-        "of a) preference]",
     ),
     "facet": (
         "{pref}",
@@ -284,8 +270,6 @@ PRO: dict[str, tuple[str, ...]] = {
         "I'm (kind of|kinda|sort of) (hoping for|leaning towards) {want}",
         "if (it helps|that helps), {pref}",
         "{pref}. (Not sure if that helps|Hope that helps)",
-        "(my wife|my husband|my son|my girlfriend) (would want|wants|would like) {want} (too|as "
-        "well)",
         "(oh|ah), and {pref}[ (actually|lol)]",
         "@hes (um|hmm), I (guess|think) {want} would be (good|nice)",
         "@blunt make it {want}",
@@ -300,7 +284,6 @@ PRO: dict[str, tuple[str, ...]] = {
         "(I'm|I am||) (looking for|feeling like) {genre_sg}",
         "I also (like|enjoy) {genre_pl}[ (a lot|quite a bit)]",
         "{genre_pl} are (always|also) (good|fun) for me",
-        "(my wife|my son|my husband|my daughter) (loves|is really into) {genre_pl}[ (too|as well)]",
         "you can't go wrong with {genre_mass}[ (for me|in my book)]",
         "I (watch|end up watching) a lot of {genre_mass}",
         "I'm (quite|very|super) into {genre_mass} (lately|these days|right now)",
@@ -416,11 +399,9 @@ ANS: dict[str, tuple[str, ...]] = {
         "(I like|I'd go with) {genre_pl}",
         "(mostly|usually) {genre_mass}[, I guess]",
         "(hmm|oh), {genre_mass}[, (I think|I guess)]",
-        "(I'm|I am) in the mood for {genre_sg}[ (I think|actually)]",
         "{genre_sg} (would be nice|if you (can|know of one))",
         "(I'd say|probably) {genre_pl}, (but|though) I like (most|a lot of) (stuff|things) (too|as "
         "well)",
-        "(mostly|always) {genre_pl}[. My (wife|son|husband) (loves|likes) them (too|as well)]",
         "(maybe|how about) {genre_sg}?",
         "(good question|hmm). (Maybe|Probably) {genre_pl}, they're (always|usually) (fun|good)",
     ),
@@ -445,8 +426,6 @@ ANS: dict[str, tuple[str, ...]] = {
         "(the last one I loved was|I recently loved) {like}",
         "(hmm|well), I [really ]enjoyed {like}[, if that helps]",
         "{like} is (probably|maybe) my favorite",
-        "(one I loved was|I loved) {like}[. (My wife|My son) (loved|liked) it (too|as well)]",
-        "(probably|maybe) something in the vein of {like}",
         "{like} (for sure|definitely)[, I could rewatch it (forever|all day)]",
         "I did (see|enjoy) {like}, (loved that one|it was (great|really good))",
     ),
@@ -584,7 +563,6 @@ CON: dict[str, tuple[str, ...]] = {
         "(one|just one) more[, {please}]?",
         "(show me|give me) (a few|some) alternatives[ {please}]",
         "(any|got any) other (picks|ideas)?",
-        "(any|some) more in the same vein[ {please}]?",
         "(I|we) still want (one|a couple) more[, (if you can|if you have them)]",
         "@hes (um|hmm), (maybe|could I see) (one|a couple) more? I'm still (not sure|deciding)",
         "@polite (if it's not too much trouble|if it's no trouble), (could|can) I (get|have) "

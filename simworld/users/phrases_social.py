@@ -27,8 +27,6 @@ OTH: dict[str, tuple[str, ...]] = {
         "(hi|hello), (hope all is well|hope your (day|week) is going ok)",
         "(hey|hi)[ there], (quick question|I have a question) for you",
         "(hey|hi)[!] (long day|what a week) lol[, how are you]?",
-        "(hello|hi)[ there], my (wife|husband|roommate|girlfriend) and I (can't agree on a "
-        "movie|need help picking a movie)",
         "@polite (hi|hello)[ there], (thanks for helping|I hope you're doing well)",
         "@pos (hey|hi)!! (I've been waiting all week for this|finally a free night)[ lol]",
         "(hey|hi|hello), (so|ok) I (need|could use) a little help",
@@ -60,8 +58,6 @@ OTH: dict[str, tuple[str, ...]] = {
         "(oh|ah) (cool|neat), I (didn't know that|had no idea)",
         "(true|very true|so true)[, (haha|lol)]",
         "(it's|it has) been a (long|busy|slow) (day|week)[ (honestly|lol)]",
-        "my (wife|husband|roommate|sister) (usually|always) (picks|gets to pick) what we watch"
-        "[ (lol|haha)]",
         "(I hear you|I get that|fair point)[ (haha|lol|honestly)]",
         "(no rush|take your time)[, (really|seriously)]",
         "(the pizza|our takeout|dinner) just (got here|showed up)[ (lol|haha)]",
@@ -120,8 +116,6 @@ CLOSE: dict[str, tuple[str, ...]] = {
         "(thanks|thank you) for your help[!] (happy holidays|have a good weekend)[!]",
         "(that's all I needed|that's everything I needed), thank you (so much|again)[!]",
         "(I'm|I am) (really|very|super) happy with (that|{accepted}), (thanks|thank you)[!]",
-        "my (wife|husband|roommate) (is going to|will) be (happy|thrilled), (thanks|thank you)"
-        "[!]",
         "(thanks|thank you), that (helps|helped) a lot[!] (bye|good night)[!]",
         "(ok|okay) (heading|going) off to (watch|start) (it|{accepted}) now, bye[!]",
         "(bye|goodbye)[ for now], (and|) thanks (again|for everything)[!]",
@@ -170,8 +164,6 @@ CLOSE: dict[str, tuple[str, ...]] = {
         "@polite (sorry|I'm sorry), (I have to|I need to|gotta) go[. (thanks|thank you) anyway]",
         "(this|it) (isn't|is not) (really|) going anywhere[, (bye|I'm out)]",
         "@neg (seriously|honestly), (none of these|nothing here) (is|are) even close[. bye]",
-        "(never mind|nevermind), my (wife|husband|roommate) (just|already) picked something[. "
-        "bye]",
     ),
 }
 
@@ -183,9 +175,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "I (have|got) the (night|weekend) off",
         "(I'll|I will) [probably ]watch (tonight|on the weekend|with my (wife|husband|son|"
         "friends))",
-        "my (son|daughter|wife|husband|girlfriend|boyfriend|roommates) (will|might) (watch|join) "
-        "too",
-        "(my wife|my husband|the roommate) (wants|would like) (something|a movie) (too|as well)",
         "I (have|have already) (seen|watched) most of the (popular|usual) ones",
         "(I'm|I am||) [fairly ](flexible|not fussy) (about|on) the rest",
         "I (just|) finished a (series|show) and (want|need) (a movie|a movie for a change)",
@@ -224,8 +213,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(honestly|tbh) I trust (a person|people) more than (the algorithm|Netflix)",
         "I (watch|stream) (most|all) of (them|my movies) on (Netflix|Hulu|Prime)",
         "(this|the movie) (is|will be) (a|my) (little|) (treat|reward) (after work|for the week)",
-        "(hopefully|ideally) (something|one) the (wife|husband|roommate) (will|would) (like|enjoy) "
-        "too",
     ),
     "pos": (
         "(I've heard a lot about it|I haven't heard much about it|I have heard a lot about it)",
@@ -241,14 +228,11 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(a friend|someone at work|a coworker) (mentioned|brought up) (it|that one) (once|before|"
         "last week)",
         "(I hope|hopefully) it (lives up to|matches) the (hype|buzz)",
-        "(a friend|a coworker|my brother) (said|told me) it was (great|so good)",
         "(that one|this one) (has been|was) on my radar (for ages|for a while)",
         "(that's|this is) (exactly|just) the mood (I'm in|I'm in right now)",
         "I (haven't|have not) (heard of|come across) (it|that one) (before|somehow)",
         "the (poster|trailer) (looked|seemed) (cool|interesting)",
-        "(my|the) (wife|husband|roommate) (will|should) be (happy|on board) (too|as well)",
         "we (can|could) (both|all) (enjoy|get into) (that|it)",
-        "my (sister|brother) (would|might) (enjoy|like) (that one|it) too",
         "I could use a movie like (this|that) (right now|these days)",
         "(that one|this one) is (already|) on my (watchlist|list) somewhere[ (lol|haha)]",
         "(I'm|I am||) (kind of|a little|very|super) excited (now|actually)",
@@ -287,7 +271,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "seen": (
         "(thanks anyway|thanks for thinking of it)",
         "(do you know of|can you think of) (any others|something similar)?",
-        "my (son|family|wife|husband) (liked|loved) it too",
         "I (might|could) watch it again (though|sometime)",
         "(have you seen it|did you like it)?",
         "(that was|that one was) a (good|great|fun) (one|movie)",
@@ -303,7 +286,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "a friend put it on (at a party|one night|last time)",
         "I (saw|caught) it (years ago|back in school|ages ago)",
         "(honestly|to be honest) it's (a bit|kind of) (fuzzy|blurry) now",
-        "(a few friends|my brother) (saw|watched) it (too|as well)",
     ),
     "inq": (
         "(just|I am just) (curious|wondering)",
@@ -340,7 +322,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "I (like|want) to have (a few|some) (choices|picks) (first|before deciding)",
         "(keep them coming|keep going)[ (please|lol)]",
         "(you're|you are) (getting close|on the right track)[ (I think|though)]",
-        "my (wife|husband|roommate) (vetoed|shot down) (a couple|a few|both) of them",
         "(one|a title) with (a similar|the same) (feel|vibe)[ (maybe|ideally)]",
         "(just|) to have (a backup|a plan B)",
         "(ideally|also) (something|one) I can stream (this week|this evening)",
@@ -393,7 +374,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(I'm|I am||) (on the couch|in bed|under a blanket) (already|now)[ lol]",
         "I had (such a|a very|a really) (long|busy) (day|week)",
         "(what|how) about you, any plans (this weekend|for the weekend)?",
-        "my (son|daughter|nephew) is (finally|) asleep[ (lol|haha)]",
         "the weather (is|has been) (so|super) (nice|weird) (lately|this week)",
         "(haha|lol) (sorry|) I'm (rambling|typing slow)",
         "I (just|) got back from (a trip|vacation|the beach)",
@@ -420,7 +400,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(I've|I have) been (at this|searching) for (a while|an hour|ages)",
         "I (might|may) (just|) (read|go to bed|play a game) instead",
         "(almost|already past) (midnight|eleven) here",
-        "my (wife|husband|roommate) (already|just) (fell asleep|went to bed)",
         "(I'm|I am||) not (really|) in the mood (anymore|now)",
         "no offense (to you|lol)",
         "I (can|could) (try|look) again (tomorrow|next week)",
@@ -432,7 +411,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "(such a|what a) (long|busy) (day|week)",
         "I (usually|mostly) watch (at home|on weekends)",
         "(sorry|sorry if) (I'm|I am) (slow|a bit slow) (today|to reply)",
-        "(someone|the roommate) (is|keeps) (reading|watching) over my shoulder[ lol]",
         "I (just|) got (home|back) (from work|a bit ago)",
         "I (don't|rarely) go to the theaters (anymore|much)",
     ),
