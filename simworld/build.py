@@ -163,7 +163,7 @@ def sample_style(rng: np.random.Generator, cal: Mapping[str, Any] | None, cfg: A
     within = math.sqrt(max(float(d["words_sigma"]) ** 2 - mu_sd**2 - VERBOSITY_VAR, 0.2))
     # The apostrophe habit ("havent"): a writer's own rate, drawn last so a calibration
     # without it (older bundles) draws nothing more.
-    drop = float(rates.get("apostrophe_drop", 0.0))
+    drop = float(d.get("apostrophe_drop_rate", 0.0))
     drop_sd = float(users.get("apostrophe_drop_rate", {}).get("std_between", 0.0))
     return Style(
         apostrophe_drop_rate=_beta(rng, drop, drop_sd) if drop > 0 else 0.0,

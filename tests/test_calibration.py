@@ -179,12 +179,19 @@ def test_fitted_style_carries_the_apostrophe_habit(tmp_path: Path) -> None:
     dialogues = load_dialogues(path, "jsonl")
     fitted = fit_style(dialogues, [["OTH"] * 3] * len(dialogues), defaults=style_calibration())
     assert fitted["rates"]["apostrophe_drop"] == 0.2
+    assert fitted["style_defaults"]["apostrophe_drop_rate"] == 0.2
     assert fitted["per_user"]["apostrophe_drop_rate"]["n_users"] == MIN_UNITS + 5
     rng = np.random.default_rng(0)
     cfg = validate_scenario({}).style
     drawn = [sample_style(rng, fitted, cfg).apostrophe_drop_rate for _ in range(2000)]
     assert abs(float(np.mean(drawn)) - 0.2) < 0.03
     assert np.mean(np.array(drawn) > 0.9) > 0.05  # some writers nearly always drop it
+    # A bundle fitted before the habit was measured: no habit.
+    legacy = dict(fitted)
+    legacy["style_defaults"] = {
+        k: v for k, v in fitted["style_defaults"].items() if k != "apostrophe_drop_rate"
+    }
+    assert sample_style(np.random.default_rng(1), legacy, cfg).apostrophe_drop_rate == 0.0
 
 
 def test_chain_rows_are_distributions_and_the_policy_loads_them(tmp_path: Path) -> None:
@@ -376,6 +383,11 @@ def _edit(path: Path, change: Any) -> None:
         (MANIFEST, lambda d: d.pop("files"), "files: expected"),
         (STYLE, lambda d: d["style_defaults"].update(typo_rate="x"), "style_defaults.typo_rate"),
         (STYLE, lambda d: d["style_defaults"].update(lowercase_rate=3), "out of range"),
+        (
+            STYLE,
+            lambda d: d["style_defaults"].update(apostrophe_drop_rate="x"),
+            "style_defaults.apostrophe_drop_rate: expected a number",
+        ),
         (CHAIN, lambda d: d.update(intents=["IQU"]), "intents: must include CLOSE"),
         (CHAIN, lambda d: d["transitions"].update(IQU={"PRO": -1}), "transitions.IQU.PRO"),
         (CRITIC, lambda d: d["rounds"][1]["coef"].pop(), r"rounds\[1\]: coef: expected"),

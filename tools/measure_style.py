@@ -335,6 +335,7 @@ def measure(
         },
         "style_defaults": {
             "all_lower_rate": rates["all_lowercase"],
+            "apostrophe_drop_rate": rates["apostrophe_drop"],
             "exclaim_rate": rates["exclaim_end"],
             "filler_rate": rates["filler"],
             "lowercase_rate": rates["lowercase_start"],

@@ -50,6 +50,7 @@ STYLE_FIELDS = (
     "filler_rate",
     "typo_rate",
 )
+OPTIONAL_STYLE_FIELDS = ("apostrophe_drop_rate",)
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,9 @@ def check_style(style: Mapping[str, Any], file: str) -> None:
     d = style.get("style_defaults")
     if not isinstance(d, dict):
         raise DataError("style_defaults: expected an object", file=file)
-    for key in STYLE_FIELDS:
+    # apostrophe_drop_rate is optional: bundles fitted before it was measured lack it.
+    present = [k for k in OPTIONAL_STYLE_FIELDS if k in d]
+    for key in (*STYLE_FIELDS, *present):
         value = d.get(key)
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise DataError(f"style_defaults.{key}: expected a number, got {value!r}", file=file)

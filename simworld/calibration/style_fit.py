@@ -6,7 +6,8 @@
 place of the bundled ReDial figures:
 
 - ``style_defaults``: the :class:`~simworld.latents.persona.Style` fields (lognormal length
-  fit, lower-case start, all lower case, no final mark, "!" ending, filler, typo rates);
+  fit, lower-case start, all lower case, no final mark, "!" ending, filler, typo and
+  apostrophe-drop rates);
 - ``rates``: every share measured (``short_turn``, ``question``, ``no_final_punct_without_
   question``, ...); ``filler_by_word``; ``words_per_turn`` (mean, median, quantiles);
 - ``rates.apostrophe_drop``: share of contractions typed without their apostrophe
@@ -102,6 +103,7 @@ def fit_style(
         "exclaim_rate": rates["exclaim_end"],
         "filler_rate": rates["filler"],
         "typo_rate": rates["typo_proxy_strict"],
+        "apostrophe_drop_rate": rates["apostrophe_drop"],
     }
     return {
         "style_defaults": style_defaults,
