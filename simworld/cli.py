@@ -523,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds",
         type=_at_least(1),
         default=ROUNDS,
+        metavar="N",
         help=f"critic rounds; each after the first learns what selection with the earlier ones "
         f"lets through (default {ROUNDS}; 1 = a single critic)",
     )
@@ -530,6 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--round-candidates",
         type=_at_least(2),
         default=ROUND_CANDIDATES,
+        metavar="K",
         help=f"candidates per turn in the selection later rounds train against (default "
         f"{ROUND_CANDIDATES}); each round costs this many user-model calls per turn",
     )
