@@ -222,11 +222,12 @@ def measure(
 
 def c2st_only(sim_texts: Sequence[str], real: Sequence[Any], seed: int) -> float:
     """The C2ST AUC ``compare_dialogues`` would give these turns (same random stream)."""
+    from simworld.compare import C2ST_STREAM, figure_rngs
     from simworld.metrics.classify import blas_single_thread
     from simworld.metrics.realism import c2st_auc
 
     real_texts = [t.text for d in real for t in d.user_turns]
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(12)[1])
+    rng = figure_rngs(seed)[C2ST_STREAM]
     with blas_single_thread():
         return float(c2st_auc(sim_texts, real_texts, rng, n_boot=0)["auc"])
 

@@ -130,6 +130,18 @@ def _clean(value: Any) -> MetricValue:
     return value if value is None or isinstance(value, str) else str(value)
 
 
+#: The classifier test's stream among :func:`figure_rngs` (bench/realism.py runs the test
+#: alone on extra runs with it, and gets the AUC a full comparison would give).
+C2ST_STREAM = 1
+
+
+def figure_rngs(seed: int) -> list[np.random.Generator]:
+    """One independent random stream per figure of :func:`compare_dialogues`. Streams 0-7
+    predate 8-10 and 11, so adding figures never changes the values of the older ones for a
+    seed (spawned children depend only on their index)."""
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
+
+
 def compare_dialogues(
     run: RunData | str | Path,
     real: Sequence[Dialogue],
@@ -169,10 +181,7 @@ def _compare(
     real_texts = [t for s in real_sessions for t in s]
     if len(real_sessions) < 2:
         raise DataError("real data: need at least two dialogues with user turns")
-    # One independent stream per figure; streams 0-7 predate 8-10 and 11, so adding figures
-    # never changes the values of the older ones for a seed (spawned children depend only on
-    # their index).
-    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(12)]
+    rngs = figure_rngs(seed)
     half_a, half_b = split_halves(real_sessions, rngs[0])
     text_a = [t for s in half_a for t in s]
     text_b = [t for s in half_b for t in s]
@@ -184,7 +193,9 @@ def _compare(
     }
 
     # Classifier two-sample test, and its human floor.
-    c2st = c2st_auc(sim_texts, real_texts, rngs[1], n_boot=n_boot, max_per_class=c2st_n)
+    c2st = c2st_auc(
+        sim_texts, real_texts, rngs[C2ST_STREAM], n_boot=n_boot, max_per_class=c2st_n
+    )
     floor = c2st_auc(
         text_a, text_b, rngs[2], n_boot=0, max_per_class=min(c2st_n, c2st["n_per_class"])
     )

@@ -249,8 +249,7 @@ def _per_unit(units: Sequence[Sequence[str]], defaults: Mapping[str, Any]) -> di
         return fallback
     r = np.array([x for x, _ in rates])
     n = np.array([k for _, k in rates], dtype=float)
-    pooled = float((r * n).sum() / n.sum())
-    r_between = math.sqrt(max(float(r.var()) - float(np.mean(pooled * (1 - pooled) / n)), 0.0))
+    r_between = _between_sd(r, n, float((r * n).sum() / n.sum()))
     m = np.array([x for x, _, _ in mus])
     m_samp = float(np.mean([v / k for _, v, k in mus]))
     m_between = math.sqrt(max(float(m.var()) - m_samp, 0.0))
@@ -273,6 +272,13 @@ def _per_unit(units: Sequence[Sequence[str]], defaults: Mapping[str, Any]) -> di
     }
 
 
+def _between_sd(rates: np.ndarray, counts: np.ndarray, pooled: float) -> float:
+    """Spread of writers' own rates once the binomial noise of their ``counts`` is taken out
+    (method of moments: observed variance minus the mean sampling variance at ``pooled``)."""
+    noise = float(np.mean(pooled * (1 - pooled) / counts))
+    return math.sqrt(max(float(rates.var()) - noise, 0.0))
+
+
 def apostrophe_habit(units: Sequence[Sequence[str]]) -> tuple[float, dict[str, Any]]:
     """Share of contractions typed without their apostrophe over all ``units`` (a unit is one
     writer's turns), and its spread between writers: ``std_between`` by the method of moments
@@ -290,11 +296,10 @@ def apostrophe_habit(units: Sequence[Sequence[str]]) -> tuple[float, dict[str, A
         return rate, {"n_users": 0, "min_contractions": MIN_UNIT_CONTRACTIONS, "std_between": 0.0}
     r = np.array([x for x, _ in rows])
     n = np.array([k for _, k in rows], dtype=float)
-    noise = float(np.mean(rate * (1 - rate) / n))
     return rate, {
         "mean": _r(float(r.mean())),
         "std": _r(float(r.std())),
-        "std_between": _r(math.sqrt(max(float(r.var()) - noise, 0.0))),
+        "std_between": _r(_between_sd(r, n, rate)),
         "n_users": len(rows),
         "min_contractions": MIN_UNIT_CONTRACTIONS,
     }

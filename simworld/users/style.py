@@ -182,18 +182,14 @@ _DROPPABLE = re.compile(
     r"|i['’](?:m|ve)|(?:that|what|there|it|he|she)['’]s|(?:you|they|we)['’](?:re|ve))\b",
     re.IGNORECASE,
 )
-#: The same contractions written without the apostrophe (for measuring the habit; "its",
+#: The contractions the habit is measured on, with ``{a}`` for the apostrophe ("its",
 #: "were" and "well" are left out: they are words of their own).
-_DROPPED = re.compile(
-    r"\b(?:(?:do|does|did|have|has|had|is|are|was|could|would|should|ca)nt"
-    r"|i(?:m|ve)|(?:that|what|there)s|(?:you|they)re)\b",
-    re.IGNORECASE,
+_MEASURED_FORMS = (
+    r"\b(?:(?:do|does|did|have|has|had|is|are|was|could|would|should|ca)n{a}t"
+    r"|i{a}(?:m|ve)|(?:that|what|there){a}s|(?:you|they){a}re)\b"
 )
-_MEASURED = re.compile(
-    r"\b(?:(?:do|does|did|have|has|had|is|are|was|could|would|should|ca)n['’]t"
-    r"|i['’](?:m|ve)|(?:that|what|there)['’]s|(?:you|they)['’]re)\b",
-    re.IGNORECASE,
-)
+_MEASURED = re.compile(_MEASURED_FORMS.format(a="['’]"), re.IGNORECASE)
+_DROPPED = re.compile(_MEASURED_FORMS.format(a=""), re.IGNORECASE)
 
 
 def apostrophe_counts(text: str) -> tuple[int, int]:
